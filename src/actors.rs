@@ -1,0 +1,496 @@
+//! Actors in a sentence: gazetteer matches (longest first), demonyms and country words with role
+//! nouns ("Pakistani military", "delegation from Pakistan"), titled persons ("General Michael
+//! “Erik” Kurilla"), acronym definitions, pronouns, and each mention's syntactic role.
+
+use crate::date::PartialDate;
+use crate::gazetteer::{Actor, AliasKind, Gazetteer};
+use crate::ontology::{Agent, Agents, Cues};
+use crate::text::{TokKind, Token};
+use std::collections::{HashMap, HashSet};
+
+/// The syntactic role of a mention, as far as word order tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Not after a preposition, not possessive: can be a clause subject.
+    Subject,
+    /// Right after a preposition ("with the Afghan Taliban").
+    Object,
+    /// Followed by `'s`, or a possessive pronoun.
+    Possessive,
+    /// Part of a hyphenated compound ("Pakistan-U.S.", "USAID-led").
+    Modifier,
+}
+
+/// How a mention was recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionKind {
+    Name,
+    Capital,
+    Demonym,
+    /// Country word + role noun.
+    Composite,
+    Person,
+    Pronoun,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mention {
+    /// Tokens `start..end` of the sentence.
+    pub start: usize,
+    pub end: usize,
+    /// Index into the document's actor table.
+    pub actor: usize,
+    pub role: Role,
+    pub kind: MentionKind,
+    pub confidence: f32,
+    /// For a possessive that modifies a following actor ("Turkey's rival Greece"): that mention.
+    pub head: Option<usize>,
+}
+
+/// Actors of one document: the gazetteer's plus those made while reading (persons, composites).
+#[derive(Debug, Clone, Default)]
+pub struct DocActors {
+    pub actors: Vec<Actor>,
+    by_id: HashMap<String, usize>,
+    /// Surnames of persons introduced in this document -> actor.
+    surnames: HashMap<String, usize>,
+}
+
+impl DocActors {
+    pub fn intern(&mut self, a: Actor) -> usize {
+        if let Some(&i) = self.by_id.get(&a.id) {
+            return i;
+        }
+        let i = self.actors.len();
+        self.by_id.insert(a.id.clone(), i);
+        self.actors.push(a);
+        i
+    }
+    pub fn from_gazetteer(&mut self, g: &Gazetteer, idx: usize) -> usize {
+        let mut a = g.actors[idx].clone();
+        if a.country.is_empty() {
+            a.country = g.country_of(idx);
+        }
+        self.intern(a)
+    }
+}
+
+/// The recogniser: gazetteer, role nouns, titles, cue words.
+pub struct Recognizer<'a> {
+    pub gaz: &'a Gazetteer,
+    pub agents: &'a Agents,
+    pub cues: &'a Cues,
+    /// Role nouns as token sequences (lower case), longest first, with their agent.
+    nouns: Vec<(Vec<String>, usize)>,
+    /// Titles as token sequences (exact case), longest first, with their agent.
+    titles: Vec<(Vec<String>, usize)>,
+    preps: HashSet<String>,
+    rel_pronouns: HashSet<String>,
+    poss_pronouns: HashSet<String>,
+    non_actor_prefixes: HashSet<String>,
+}
+
+fn toks_of(s: &str, abbrevs: &HashSet<String>) -> Vec<String> {
+    crate::text::tokenize(s, 0, s.len(), 0, abbrevs).into_iter().map(|t| t.text).collect()
+}
+
+impl<'a> Recognizer<'a> {
+    pub fn new(gaz: &'a Gazetteer, agents: &'a Agents, cues: &'a Cues, abbrevs: &HashSet<String>) -> Self {
+        let mut nouns = Vec::new();
+        let mut titles = Vec::new();
+        for (i, a) in agents.agents.iter().enumerate() {
+            for n in &a.nouns {
+                nouns.push((toks_of(&n.to_lowercase(), abbrevs), i));
+            }
+            for t in &a.titles {
+                titles.push((toks_of(t, abbrevs), i));
+            }
+        }
+        nouns.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        titles.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        let set = |v: &Vec<String>| v.iter().map(|s| s.to_lowercase()).collect::<HashSet<_>>();
+        Recognizer {
+            gaz,
+            agents,
+            cues,
+            nouns,
+            titles,
+            preps: set(&cues.prepositions),
+            rel_pronouns: set(&cues.relative_pronouns),
+            poss_pronouns: set(&cues.possessive_pronouns),
+            non_actor_prefixes: set(&cues.non_actor_prefixes),
+        }
+    }
+
+    fn noun_at(&self, toks: &[Token], i: usize) -> Option<(usize, usize)> {
+        for (seq, a) in &self.nouns {
+            let n = seq.len();
+            if i + n <= toks.len() && seq.iter().zip(&toks[i..i + n]).all(|(s, t)| *s == t.lower) {
+                return Some((n, *a));
+            }
+        }
+        None
+    }
+
+    fn title_at(&self, toks: &[Token], i: usize) -> Option<(usize, usize)> {
+        for (seq, a) in &self.titles {
+            let n = seq.len();
+            if i + n <= toks.len() && seq.iter().zip(&toks[i..i + n]).all(|(s, t)| s.eq_ignore_ascii_case(&t.text)) {
+                // a title must be capitalised in text, unless a country word precedes it
+                return Some((n, *a));
+            }
+        }
+        None
+    }
+
+    /// Length of a person name starting at `i`: capitalised words, a quoted nickname, particles.
+    fn name_at(&self, toks: &[Token], i: usize) -> usize {
+        let mut k = i;
+        let mut words = 0;
+        while k < toks.len() && words < 5 {
+            let t = &toks[k];
+            if t.kind == TokKind::Word && t.is_capitalised() && t.text.chars().any(|c| c.is_lowercase()) {
+                // stop at an actor name ("General Kurilla, U.S. Central Command")
+                if self.gaz.longest_match(toks, k, None).is_some() && words > 0 {
+                    break;
+                }
+                words += 1;
+                k += 1;
+            } else if t.text == "\""
+                && k + 2 < toks.len()
+                && toks[k + 1].is_capitalised()
+                && toks[k + 2].text == "\""
+                && words > 0
+            {
+                k += 3;
+            } else if words > 0 && t.text == "-" && k + 1 < toks.len() && toks[k + 1].is_capitalised() {
+                k += 1;
+            } else if words > 0
+                && self.agents.name_particles.contains(&t.lower)
+                && k + 1 < toks.len()
+                && toks[k + 1].is_capitalised()
+            {
+                k += 1;
+            } else if t.kind == TokKind::Word && t.text.len() == 2 && t.text.ends_with('.') && t.is_capitalised() {
+                // an initial: "Donald J. Trump"
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        // trailing particle or initial without a name after it
+        while k > i && (toks[k - 1].text == "-" || toks[k - 1].text == "\"") {
+            k -= 1;
+        }
+        if words == 0 {
+            0
+        } else {
+            k - i
+        }
+    }
+
+    fn composite(&self, country_actor: &Actor, agent: &Agent) -> Actor {
+        let id = format!("{}.{}", country_actor.id, agent.code);
+        if let Some(a) = self.gaz.get(&id) {
+            let mut a = a.clone();
+            if a.country.is_empty() {
+                a.country = country_actor.country.clone();
+            }
+            return a;
+        }
+        Actor {
+            id,
+            label: format!("{} {}", country_actor.label, agent.label),
+            kind: agent.kind.clone(),
+            country: country_actor.country.clone(),
+            parent: country_actor.id.clone(),
+            wikidata: String::new(),
+            aliases: vec![],
+            confidence: 0.9,
+        }
+    }
+
+    /// Find the actor mentions of a sentence.
+    pub fn mentions(&self, toks: &[Token], date: Option<&PartialDate>, doc: &mut DocActors) -> Vec<Mention> {
+        let mut out: Vec<Mention> = Vec::new();
+        let n = toks.len();
+        let mut i = 0;
+        while i < n {
+            // "anti-China", "pro-Russian": not the actor acting
+            let prefixed = i >= 2 && toks[i - 1].text == "-" && self.non_actor_prefixes.contains(&toks[i - 2].lower);
+            // titled person: [country word] Title Name
+            if let Some((tl, agent_i)) = self.title_at(toks, i) {
+                let capital_title = toks[i].is_capitalised();
+                let name_len = self.name_at(toks, i + tl);
+                let gaz_person = self.gaz.longest_match(toks, i + tl, date).filter(|(e, _)| self.gaz.actors[e.actor].kind == "Person");
+                if capital_title && (name_len > 0 || gaz_person.is_some()) {
+                    let country = out.last().filter(|m| m.end == i || (m.end + 1 == i && toks[m.end].text == "'s")).map(|m| m.actor);
+                    let (actor, len, conf) = if let Some((e, l)) = gaz_person {
+                        (doc.from_gazetteer(self.gaz, e.actor), l.max(name_len), 1.0)
+                    } else {
+                        let name_toks = &toks[i + tl..i + tl + name_len];
+                        // the label leaves a quoted nickname out: Michael "Erik" Kurilla -> Michael Kurilla
+                        let mut plain: Vec<Token> = Vec::new();
+                        let mut k = 0;
+                        while k < name_toks.len() {
+                            if name_toks[k].text == "\"" && k + 2 < name_toks.len() && name_toks[k + 2].text == "\"" {
+                                k += 3;
+                                continue;
+                            }
+                            plain.push(name_toks[k].clone());
+                            k += 1;
+                        }
+                        let label = join_tokens(&plain);
+                        let surname = name_toks.iter().rev().find(|t| t.is_capitalised() && t.text != "\"").map(|t| t.text.clone()).unwrap_or_default();
+                        let ctry = country.map(|c| doc.actors[c].country.clone()).unwrap_or_default();
+                        let id = format!("person:{}", slug(&label));
+                        let idx = doc.intern(Actor {
+                            id,
+                            label,
+                            kind: "Person".into(),
+                            country: ctry.clone(),
+                            parent: String::new(),
+                            wikidata: String::new(),
+                            aliases: vec![],
+                            confidence: 0.85,
+                        });
+                        if doc.actors[idx].country.is_empty() && !ctry.is_empty() {
+                            doc.actors[idx].country = ctry;
+                        }
+                        doc.surnames.insert(surname, idx);
+                        (idx, name_len, 0.85)
+                    };
+                    let _ = agent_i;
+                    // absorb a preceding country word into the mention
+                    let start = match out.last() {
+                        Some(m) if country.is_some() && m.kind != MentionKind::Pronoun => {
+                            let s = m.start;
+                            out.pop();
+                            s
+                        }
+                        _ => i,
+                    };
+                    out.push(Mention { start, end: i + tl + len, actor, role: Role::Subject, kind: MentionKind::Person, confidence: conf, head: None });
+                    i += tl + len;
+                    continue;
+                }
+                // "the Pakistani prime minister": title after a country word, no name
+                if let Some(m) = out.last() {
+                    let adjacent = m.end == i || (m.end + 1 == i && toks[m.end].text == "'s");
+                    if adjacent && matches!(m.kind, MentionKind::Name | MentionKind::Demonym | MentionKind::Capital) {
+                        let ca = doc.actors[m.actor].clone();
+                        if ca.kind == "State" {
+                            let agent = &self.agents.agents[agent_i];
+                            let holder = self.gaz.role_holder(&join_tokens(&toks[i..i + tl]), &ca.country, date);
+                            let actor = match holder {
+                                Some(h) => doc.from_gazetteer(self.gaz, h),
+                                None => doc.intern(self.composite(&ca, agent)),
+                            };
+                            let last = out.last_mut().unwrap();
+                            last.end = i + tl;
+                            last.actor = actor;
+                            last.kind = MentionKind::Composite;
+                            last.confidence = 0.9;
+                            i += tl;
+                            continue;
+                        }
+                    }
+                }
+            }
+            // gazetteer
+            if let Some((e, len)) = self.gaz.longest_match(toks, i, date) {
+                // do not match inside a longer hyphenated word: "Al" in "Al-Qaida" handled by
+                // longest match; "IS" as a word part ("IS-K") handled by the alias itself.
+                let actor_idx = e.actor;
+                let kind = e.kind;
+                let mut end = i + len;
+                let mut mkind = match kind {
+                    AliasKind::Name => MentionKind::Name,
+                    AliasKind::Capital => MentionKind::Capital,
+                    _ => MentionKind::Demonym,
+                };
+                let gactor = &self.gaz.actors[actor_idx];
+                let is_state = gactor.kind == "State";
+                let mut actor = None;
+                // country word ['s] role noun
+                let after_poss = if end < n && toks[end].text == "'s" { end + 1 } else { end };
+                if let Some((nl, ai)) = self.noun_at(toks, after_poss).or_else(|| self.noun_at(toks, end)) {
+                    let at = if self.noun_at(toks, after_poss).is_some() { after_poss } else { end };
+                    let base = doc.from_gazetteer(self.gaz, actor_idx);
+                    if is_state {
+                        let ca = doc.actors[base].clone();
+                        actor = Some(doc.intern(self.composite(&ca, &self.agents.agents[ai])));
+                        mkind = MentionKind::Composite;
+                    } else {
+                        actor = Some(base);
+                    }
+                    end = at + nl;
+                } else if kind == AliasKind::Demonym {
+                    // an adjective without a role noun is not an actor ("Afghan soil")
+                    i += len;
+                    continue;
+                }
+                let actor = match actor {
+                    Some(a) => a,
+                    None => doc.from_gazetteer(self.gaz, actor_idx),
+                };
+                if prefixed {
+                    i = end;
+                    continue;
+                }
+                out.push(Mention { start: i, end, actor, role: Role::Subject, kind: mkind, confidence: if mkind == MentionKind::Composite { 0.9 } else { 1.0 }, head: None });
+                i = end;
+                continue;
+            }
+            // a surname of a person introduced earlier in the document
+            if toks[i].is_capitalised() {
+                if let Some(&p) = doc.surnames.get(&toks[i].text) {
+                    out.push(Mention { start: i, end: i + 1, actor: p, role: Role::Subject, kind: MentionKind::Person, confidence: 0.8, head: None });
+                    i += 1;
+                    continue;
+                }
+            }
+            // role noun + from/of + country: "a delegation from Pakistan"
+            if let Some((nl, ai)) = self.noun_at(toks, i) {
+                let k = i + nl;
+                if k + 1 < n && matches!(toks[k].lower.as_str(), "from" | "of") {
+                    let k2 = if toks[k + 1].lower == "the" { k + 2 } else { k + 1 };
+                    if let Some((e, len)) = self.gaz.longest_match(toks, k2, date) {
+                        if self.gaz.actors[e.actor].kind == "State" && matches!(e.kind, AliasKind::Name | AliasKind::Capital) {
+                            let base = doc.from_gazetteer(self.gaz, e.actor);
+                            let ca = doc.actors[base].clone();
+                            let actor = doc.intern(self.composite(&ca, &self.agents.agents[ai]));
+                            out.push(Mention { start: i, end: k2 + len, actor, role: Role::Subject, kind: MentionKind::Composite, confidence: 0.9, head: None });
+                            i = k2 + len;
+                            continue;
+                        }
+                    }
+                }
+            }
+            i += 1;
+        }
+        // acronym definitions: "Tehreek-e-Taliban Pakistan (TTP)"
+        for m in out.iter_mut() {
+            if m.end + 2 < n && toks[m.end].text == "(" && toks[m.end + 2].text == ")" && toks[m.end + 1].text.chars().all(|c| c.is_uppercase() || c == '-' || c == '.') {
+                m.end += 3;
+            } else if m.end + 4 < n && toks[m.end].text == "(" && toks[m.end + 2].text == "-" && toks[m.end + 4].text == ")" {
+                m.end += 5;
+            }
+        }
+        // mentions inside an extended one ("TTP" in "Tehreek-e-Taliban Pakistan (TTP)") go
+        let spans: Vec<(usize, usize)> = out.iter().map(|m| (m.start, m.end)).collect();
+        out.retain(|m| !spans.iter().any(|&(s, e)| s <= m.start && m.end <= e && (s, e) != (m.start, m.end)));
+        // an acronym joined to a capitalised non-actor word names something else ("CIS-MOA")
+        let starts: HashSet<usize> = out.iter().map(|m| m.start).collect();
+        out.retain(|m| {
+            let next_cap = m.end + 1 < n && toks[m.end].text == "-" && toks[m.end + 1].is_capitalised() && !starts.contains(&(m.end + 1));
+            let acronym = toks[m.start..m.end].iter().all(|t| !t.text.chars().any(|c| c.is_lowercase()));
+            !(next_cap && acronym)
+        });
+        self.assign_roles(toks, &mut out);
+        self.add_pronouns(toks, &mut out);
+        out.sort_by_key(|m| m.start);
+        out
+    }
+
+    fn assign_roles(&self, toks: &[Token], out: &mut [Mention]) {
+        out.sort_by_key(|m| m.start);
+        for k in 0..out.len() {
+            let m = &out[k];
+            let mut p = m.start;
+            while p > 0 && matches!(toks[p - 1].lower.as_str(), "the" | "a" | "an") {
+                p -= 1;
+            }
+            let hyph_before = m.start > 0 && toks[m.start - 1].text == "-";
+            let hyph_after = m.end < toks.len() && toks[m.end].text == "-";
+            let prev = if p > 0 { Some(&toks[p - 1]) } else { None };
+            // after a past-tense verb ("visited Washington", "credited Britain"): an object
+            let after_verb = prev.is_some_and(|t| t.kind == TokKind::Word && t.lower.len() > 3 && t.lower.ends_with("ed") && !t.is_capitalised() && !NOT_VERBS.contains(&t.lower.as_str()));
+            // coordination: "Britain and France" share a role
+            let coordinated = prev.is_some_and(|t| t.lower == "and" || t.lower == "or") && k > 0 && out[k - 1].end + 1 == p;
+            let role = if hyph_before || hyph_after {
+                Role::Modifier
+            } else if m.end < toks.len() && toks[m.end].text == "'s" {
+                Role::Possessive
+            } else if prev.is_some_and(|t| self.preps.contains(&t.lower)) || after_verb {
+                Role::Object
+            } else if coordinated && out[k - 1].role == Role::Object {
+                Role::Object
+            } else {
+                Role::Subject
+            };
+            out[k].role = role;
+        }
+        // "Turkey's rival Greece": the possessive modifies the actor after it
+        for k in 0..out.len() {
+            if out[k].role != Role::Possessive {
+                continue;
+            }
+            let after = out[k].end + 1;
+            if let Some(h) = (k + 1..out.len()).find(|&j| out[j].start >= after && out[j].start <= after + 3) {
+                let between = &toks[after..out[h].start];
+                if between.iter().all(|t| t.kind != TokKind::Punct && !self.preps.contains(&t.lower)) {
+                    out[k].head = Some(h);
+                }
+            }
+        }
+    }
+
+    fn add_pronouns(&self, toks: &[Token], out: &mut Vec<Mention>) {
+        let mut extra = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
+            if out.iter().any(|m| m.start <= i && i < m.end) {
+                continue;
+            }
+            let rel = self.rel_pronouns.contains(&t.lower);
+            let poss = self.poss_pronouns.contains(&t.lower);
+            if !(rel || poss) {
+                continue;
+            }
+            // relative: ACTOR , which | ACTOR -- whose
+            if rel || t.lower == "whose" {
+                if i >= 2 && matches!(toks[i - 1].text.as_str(), "," | "--") {
+                    if let Some(m) = out.iter().find(|m| m.end == i - 1) {
+                        // "whose" heads the subject of its clause ("whose chief was killed")
+                        extra.push(Mention { start: i, end: i + 1, actor: m.actor, role: Role::Subject, kind: MentionKind::Pronoun, confidence: m.confidence * 0.9, head: None });
+                    }
+                }
+                continue;
+            }
+            // its / their: nearest actor before, else the first subject after (cataphora)
+            let before = out.iter().filter(|m| m.end <= i && m.kind != MentionKind::Pronoun).max_by_key(|m| m.end);
+            let ante = before.or_else(|| out.iter().find(|m| m.start > i && m.role == Role::Subject));
+            if let Some(m) = ante {
+                extra.push(Mention { start: i, end: i + 1, actor: m.actor, role: Role::Possessive, kind: MentionKind::Pronoun, confidence: m.confidence * 0.8, head: None });
+            }
+        }
+        out.extend(extra);
+    }
+}
+
+/// Lower-case words ending in -ed that are not past-tense verbs before an object.
+const NOT_VERBS: &[&str] = &["indeed", "embed", "seed", "speed", "need", "united", "based", "led", "called", "so-called", "armed", "red", "bed", "feed", "weed", "breed", "shed", "reed", "hundred"];
+
+/// Join tokens as they were spaced in text.
+pub fn join_tokens(toks: &[Token]) -> String {
+    let mut s = String::new();
+    for (k, t) in toks.iter().enumerate() {
+        if k > 0 && t.space_before {
+            s.push(' ');
+        }
+        s.push_str(&t.text);
+    }
+    s
+}
+
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}

@@ -1,0 +1,433 @@
+//! The actor gazetteer: actors with aliases, capitals, demonyms and dated aliases, loaded from
+//! `ontology/actors/*.toml`, and a token-level longest-match index over them.
+
+use crate::date::PartialDate;
+use crate::error::{line_of, toml_error, DataError};
+use crate::text::tokenize;
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// An actor: a state, body, group, organisation or person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    pub id: String,
+    pub label: String,
+    /// Actor class local name (`State`, `ArmedGroup`, `Person`, ...).
+    pub kind: String,
+    /// ISO 3166-1 alpha-3, or empty.
+    pub country: String,
+    pub parent: String,
+    pub wikidata: String,
+    pub aliases: Vec<String>,
+    /// Confidence of the actor's identification (1.0 for gazetteer actors).
+    pub confidence: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatedAliasRaw {
+    alias: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    retrospective: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoleRaw {
+    title: String,
+    of: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActorRaw {
+    id: toml::Spanned<String>,
+    label: String,
+    #[serde(rename = "type")]
+    kind: toml::Spanned<String>,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    parent: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    wikidata: String,
+    #[serde(default)]
+    aliases: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    capitals: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    demonyms: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    dated: Vec<toml::Spanned<DatedAliasRaw>>,
+    #[serde(default)]
+    roles: Vec<toml::Spanned<RoleRaw>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActorsFile {
+    #[serde(default)]
+    actor: Vec<toml::Spanned<ActorRaw>>,
+}
+
+/// How an alias names its actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AliasKind {
+    Name,
+    Capital,
+    /// Adjective form ("American"): an actor only before a role noun.
+    Demonym,
+    /// People form ("Americans"): an actor by itself.
+    DemonymPlural,
+}
+
+/// A date range during which an alias means its actor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Validity {
+    pub from: Option<PartialDate>,
+    pub to: Option<PartialDate>,
+    pub retrospective: bool,
+}
+
+impl Validity {
+    /// Is the alias valid at `date` (unknown date: yes)?
+    pub fn valid_at(&self, date: Option<&PartialDate>) -> bool {
+        let Some(d) = date else { return true };
+        let after_from = self.from.as_ref().is_none_or(|f| d.key_end() >= f.key_start());
+        let before_to = self.to.as_ref().is_none_or(|t| d.key_start() <= t.key_end());
+        after_from && (before_to || self.retrospective)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub tokens: Vec<String>,
+    pub actor: usize,
+    pub kind: AliasKind,
+    pub validity: Option<Validity>,
+}
+
+/// Where an alias was declared (for the linter).
+#[derive(Debug, Clone)]
+pub struct AliasSite {
+    pub file: PathBuf,
+    pub line: usize,
+    pub actor: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Gazetteer {
+    pub actors: Vec<Actor>,
+    pub by_id: HashMap<String, usize>,
+    /// First token (exact text) -> entries, longest first.
+    index: HashMap<String, Vec<Entry>>,
+    /// Case-insensitive entries (PETRARCH dictionaries): first token lower-cased -> entries.
+    ci_index: HashMap<String, Vec<Entry>>,
+    /// Person roles: (person actor, title, country, validity).
+    pub roles: Vec<(usize, String, String, Validity)>,
+    /// Every alias string and where it came from (first claimant).
+    pub alias_sites: HashMap<String, AliasSite>,
+    /// Linter findings collected while loading (duplicate aliases, unknown parents).
+    pub warnings: Vec<DataError>,
+}
+
+fn parse_date_field(file: &Path, line: usize, s: &str) -> Result<Option<PartialDate>, DataError> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    PartialDate::parse_iso(s.trim())
+        .map(Some)
+        .ok_or_else(|| DataError::new(file, line, format!("invalid date {s:?} (want YYYY, YYYY-MM or YYYY-MM-DD)")))
+}
+
+impl Gazetteer {
+    /// Load every `*.toml` of a directory (sorted) or one file.
+    pub fn load_path(
+        &mut self,
+        path: &Path,
+        actor_types: &HashSet<String>,
+        abbrevs: &HashSet<String>,
+    ) -> Result<(), DataError> {
+        if path.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| DataError::new(path, 0, format!("cannot read directory: {e}")))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            files.sort();
+            for f in files {
+                self.load_file(&f, actor_types, abbrevs)?;
+            }
+            Ok(())
+        } else {
+            self.load_file(path, actor_types, abbrevs)
+        }
+    }
+
+    pub fn load_file(
+        &mut self,
+        path: &Path,
+        actor_types: &HashSet<String>,
+        abbrevs: &HashSet<String>,
+    ) -> Result<(), DataError> {
+        let src = std::fs::read_to_string(path)
+            .map_err(|e| DataError::new(path, 0, format!("cannot read: {e}")))?;
+        let f: ActorsFile = toml::from_str(&src).map_err(|e| toml_error(path, &src, &e))?;
+        for a in f.actor {
+            let line = line_of(&src, a.span().start);
+            let a = a.into_inner();
+            let id = a.id.get_ref().clone();
+            if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || "._-:".contains(c)) {
+                return Err(DataError::new(path, line_of(&src, a.id.span().start), format!("invalid actor id {id:?}")));
+            }
+            if self.by_id.contains_key(&id) {
+                return Err(DataError::new(path, line_of(&src, a.id.span().start), format!("duplicate actor id {id:?}")));
+            }
+            let kind = a.kind.get_ref().clone();
+            if !actor_types.is_empty() && !actor_types.contains(&kind) {
+                let mut known: Vec<&String> = actor_types.iter().collect();
+                known.sort();
+                return Err(DataError::new(
+                    path,
+                    line_of(&src, a.kind.span().start),
+                    format!("actor {id}: unknown type {kind:?} (known: {})", known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
+                ));
+            }
+            if !a.country.is_empty() && !(a.country.len() == 3 && a.country.chars().all(|c| c.is_ascii_uppercase())) {
+                return Err(DataError::new(path, line, format!("actor {id}: country {:?} is not an ISO 3166 alpha-3 code", a.country)));
+            }
+            let idx = self.actors.len();
+            let mut aliases: Vec<String> = a.aliases.iter().map(|s| s.get_ref().clone()).collect();
+            aliases.extend(a.capitals.iter().map(|s| s.get_ref().clone()));
+            self.actors.push(Actor {
+                id: id.clone(),
+                label: a.label.clone(),
+                kind,
+                country: a.country.clone(),
+                parent: a.parent.as_ref().map(|p| p.get_ref().clone()).unwrap_or_default(),
+                wikidata: a.wikidata.clone(),
+                aliases,
+                confidence: 1.0,
+            });
+            self.by_id.insert(id.clone(), idx);
+            let label_line = line;
+            self.add_alias(path, label_line, idx, &a.label, AliasKind::Name, None, abbrevs);
+            for s in &a.aliases {
+                self.add_alias(path, line_of(&src, s.span().start), idx, s.get_ref(), AliasKind::Name, None, abbrevs);
+            }
+            for s in &a.capitals {
+                self.add_alias(path, line_of(&src, s.span().start), idx, s.get_ref(), AliasKind::Capital, None, abbrevs);
+            }
+            let dems: Vec<String> = a.demonyms.iter().map(|s| s.get_ref().clone()).collect();
+            for s in &a.demonyms {
+                let d = s.get_ref();
+                let plural = dems.iter().any(|o| o != d && d.starts_with(o.as_str()) && d.len() > o.len());
+                let kind = if plural { AliasKind::DemonymPlural } else { AliasKind::Demonym };
+                self.add_alias(path, line_of(&src, s.span().start), idx, d, kind, None, abbrevs);
+            }
+            for d in &a.dated {
+                let l = line_of(&src, d.span().start);
+                let d = d.get_ref();
+                let v = Validity {
+                    from: parse_date_field(path, l, &d.from)?,
+                    to: parse_date_field(path, l, &d.to)?,
+                    retrospective: d.retrospective,
+                };
+                self.add_alias(path, l, idx, &d.alias, AliasKind::Name, Some(v), abbrevs);
+            }
+            for r in &a.roles {
+                let l = line_of(&src, r.span().start);
+                let r = r.get_ref();
+                let v = Validity { from: parse_date_field(path, l, &r.from)?, to: parse_date_field(path, l, &r.to)?, retrospective: false };
+                self.roles.push((idx, r.title.clone(), r.of.clone(), v));
+            }
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_alias(
+        &mut self,
+        file: &Path,
+        line: usize,
+        actor: usize,
+        alias: &str,
+        kind: AliasKind,
+        validity: Option<Validity>,
+        abbrevs: &HashSet<String>,
+    ) {
+        let alias = alias.trim();
+        if alias.is_empty() {
+            self.warnings.push(DataError::new(file, line, "empty alias"));
+            return;
+        }
+        // A dated alias may repeat for several ranges of the same actor.
+        match self.alias_sites.get(alias) {
+            Some(site) if site.actor != self.actors[actor].id => {
+                self.warnings.push(DataError::new(
+                    file,
+                    line,
+                    format!(
+                        "alias {alias:?} of {} is already claimed by {} ({}:{}); the first claim wins",
+                        self.actors[actor].id,
+                        site.actor,
+                        site.file.display(),
+                        site.line
+                    ),
+                ));
+                return;
+            }
+            Some(_) if validity.is_none() => return,
+            _ => {}
+        }
+        self.alias_sites.entry(alias.to_string()).or_insert(AliasSite {
+            file: file.to_path_buf(),
+            line,
+            actor: self.actors[actor].id.clone(),
+        });
+        let toks: Vec<String> = tokenize(alias, 0, alias.len(), 0, abbrevs).into_iter().map(|t| t.text).collect();
+        if toks.is_empty() {
+            return;
+        }
+        let mut variants = vec![toks.clone()];
+        let upper: Vec<String> = toks.iter().map(|t| t.to_uppercase()).collect();
+        if upper != toks && toks.iter().any(|t| t.chars().next().is_some_and(|c| c.is_uppercase())) {
+            variants.push(upper);
+        }
+        for v in variants {
+            let e = Entry { tokens: v.clone(), actor, kind, validity: validity.clone() };
+            let list = self.index.entry(v[0].clone()).or_default();
+            list.push(e);
+            list.sort_by(|a, b| b.tokens.len().cmp(&a.tokens.len()));
+        }
+    }
+
+    /// After all files are loaded: report parents that name no actor.
+    pub fn check_parents(&mut self, files_hint: &Path) {
+        for a in &self.actors {
+            if !a.parent.is_empty() && !self.by_id.contains_key(&a.parent) {
+                self.warnings.push(DataError::new(
+                    files_hint,
+                    0,
+                    format!("actor {}: parent {:?} is not a known actor id", a.id, a.parent),
+                ));
+            }
+        }
+    }
+
+    /// Add a case-insensitive alias (from a PETRARCH/Phoenix dictionary).
+    pub fn add_ci_alias(&mut self, actor: usize, alias: &str, validity: Option<Validity>, abbrevs: &HashSet<String>) {
+        let toks: Vec<String> = tokenize(alias, 0, alias.len(), 0, abbrevs).into_iter().map(|t| t.lower).collect();
+        if toks.is_empty() {
+            return;
+        }
+        let list = self.ci_index.entry(toks[0].clone()).or_default();
+        if list.iter().any(|e| e.tokens == toks) {
+            return;
+        }
+        list.push(Entry { tokens: toks, actor, kind: AliasKind::Name, validity });
+        list.sort_by(|a, b| b.tokens.len().cmp(&a.tokens.len()));
+    }
+
+    /// Add an actor (for dictionary readers); returns its index.
+    pub fn push_actor(&mut self, a: Actor) -> usize {
+        if let Some(&i) = self.by_id.get(&a.id) {
+            return i;
+        }
+        let i = self.actors.len();
+        self.by_id.insert(a.id.clone(), i);
+        self.actors.push(a);
+        i
+    }
+
+    /// Longest alias starting at token `i` valid at `date` (exact-case entries win ties).
+    pub fn longest_match<'a>(
+        &'a self,
+        tokens: &[crate::text::Token],
+        i: usize,
+        date: Option<&PartialDate>,
+    ) -> Option<(&'a Entry, usize)> {
+        let valid = |e: &Entry| e.validity.as_ref().is_none_or(|v| v.valid_at(date));
+        let mut best: Option<(&Entry, usize)> = None;
+        if let Some(list) = self.index.get(&tokens[i].text) {
+            for e in list {
+                let n = e.tokens.len();
+                if i + n <= tokens.len() && e.tokens.iter().zip(&tokens[i..i + n]).all(|(a, t)| *a == t.text) && valid(e) {
+                    best = Some((e, n));
+                    break;
+                }
+            }
+        }
+        if self.ci_index.is_empty() {
+            return best;
+        }
+        if let Some(list) = self.ci_index.get(&tokens[i].lower) {
+            for e in list {
+                let n = e.tokens.len();
+                if best.is_some_and(|(_, b)| b >= n) {
+                    break;
+                }
+                // a dictionary alias must be capitalised in text, as names are
+                if !tokens[i].is_capitalised() {
+                    break;
+                }
+                if i + n <= tokens.len() && e.tokens.iter().zip(&tokens[i..i + n]).all(|(a, t)| *a == t.lower) && valid(e) {
+                    best = Some((e, n));
+                    break;
+                }
+            }
+        }
+        best
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Actor> {
+        self.by_id.get(id).map(|&i| &self.actors[i])
+    }
+
+    /// The country (ISO3) of an actor, walking parents when the actor has none.
+    pub fn country_of(&self, idx: usize) -> String {
+        let mut cur = idx;
+        for _ in 0..8 {
+            let a = &self.actors[cur];
+            if !a.country.is_empty() {
+                return a.country.clone();
+            }
+            match self.by_id.get(&a.parent) {
+                Some(&p) => cur = p,
+                None => break,
+            }
+        }
+        String::new()
+    }
+
+    /// Actors of a type holding `title` of `country` at `date` (for "the Pakistani prime minister").
+    pub fn role_holder(&self, title: &str, country: &str, date: Option<&PartialDate>) -> Option<usize> {
+        let date = date?;
+        self.roles
+            .iter()
+            .find(|(_, t, c, v)| t.eq_ignore_ascii_case(title) && c == country && v.valid_at(Some(date)))
+            .map(|(i, ..)| *i)
+    }
+
+    pub fn len(&self) -> usize {
+        self.actors.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.actors.is_empty()
+    }
+
+    /// Number of alias index entries.
+    pub fn alias_count(&self) -> usize {
+        self.index.values().map(|v| v.len()).sum()
+    }
+}

@@ -1,0 +1,679 @@
+//! Extraction rules: the pattern language (see `ontology/README.md`), rule files and the matcher.
+
+use crate::actors::{Mention, Role};
+use crate::error::{line_of, toml_error, DataError};
+use crate::ontology::Ontology;
+use crate::text::{TokKind, Token};
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// One alternative of a word element.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WordAlt {
+    Exact(String),
+    Prefix(String),
+}
+
+impl WordAlt {
+    fn matches(&self, t: &Token) -> bool {
+        match self {
+            WordAlt::Exact(w) => t.lower == *w,
+            WordAlt::Prefix(p) => t.lower.starts_with(p.as_str()) && t.kind != TokKind::Punct,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Src,
+    Tgt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Money,
+    Date,
+    Num,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Elem {
+    Word(Vec<WordAlt>),
+    Slot { slot: Slot, possessive: bool, types: Vec<String> },
+    Gap(usize),
+    Obj,
+    Class(Class),
+    Group(Vec<Vec<Node>>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub elem: Elem,
+    pub optional: bool,
+}
+
+/// A compiled pattern.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub nodes: Vec<Node>,
+    /// Word elements that every match needs (for a quick pre-check).
+    pub required: Vec<Vec<WordAlt>>,
+}
+
+const DEFAULT_GAP: usize = 6;
+
+/// Parse a pattern; errors say what is wrong and where (element number).
+pub fn parse_pattern(src: &str) -> Result<Pattern, String> {
+    let toks = lex(src)?;
+    let mut pos = 0;
+    let nodes = parse_seq(&toks, &mut pos, false)?;
+    if pos < toks.len() {
+        return Err(format!("unexpected {:?}", toks[pos]));
+    }
+    if nodes.is_empty() {
+        return Err("empty pattern".into());
+    }
+    let has = |s: Slot| contains_slot(&nodes, s);
+    if !has(Slot::Src) || !has(Slot::Tgt) {
+        return Err("a pattern needs both @src and @tgt".into());
+    }
+    let required = nodes
+        .iter()
+        .filter(|n| !n.optional)
+        .filter_map(|n| match &n.elem {
+            Elem::Word(w) => Some(w.clone()),
+            _ => None,
+        })
+        .collect();
+    Ok(Pattern { nodes, required })
+}
+
+fn contains_slot(nodes: &[Node], s: Slot) -> bool {
+    nodes.iter().any(|n| match &n.elem {
+        Elem::Slot { slot, .. } => *slot == s,
+        Elem::Group(alts) => alts.iter().all(|a| contains_slot(a, s)) && !n.optional,
+        _ => false,
+    })
+}
+
+fn lex(src: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    for raw in src.split_whitespace() {
+        let mut s = raw;
+        while let Some(rest) = s.strip_prefix('(') {
+            if rest.is_empty() {
+                break;
+            }
+            out.push("(".to_string());
+            depth += 1;
+            s = rest;
+        }
+        let mut closers = Vec::new();
+        loop {
+            if let Some(r) = s.strip_suffix(")?") {
+                if r.is_empty() {
+                    break;
+                }
+                closers.push(")?");
+                s = r;
+            } else if let Some(r) = s.strip_suffix(')') {
+                if r.is_empty() {
+                    break;
+                }
+                closers.push(")");
+                s = r;
+            } else {
+                break;
+            }
+        }
+        // inside a group, `|` separates alternatives (which may be several words)
+        if depth > 0 && s.contains('|') && s != "|" {
+            for (k, part) in s.split('|').enumerate() {
+                if k > 0 {
+                    out.push("|".to_string());
+                }
+                if !part.is_empty() {
+                    out.push(part.to_string());
+                }
+            }
+        } else {
+            out.push(s.to_string());
+        }
+        for c in closers.into_iter().rev() {
+            depth = depth.saturating_sub(1);
+            out.push(c.to_string());
+        }
+    }
+    Ok(out)
+}
+
+fn parse_seq(toks: &[String], pos: &mut usize, in_group: bool) -> Result<Vec<Node>, String> {
+    let mut nodes = Vec::new();
+    while *pos < toks.len() {
+        let t = toks[*pos].as_str();
+        if in_group && (t == ")" || t == ")?" || t == "|") {
+            break;
+        }
+        *pos += 1;
+        if t == "(" {
+            let mut alts = Vec::new();
+            loop {
+                let seq = parse_seq(toks, pos, true)?;
+                if seq.is_empty() {
+                    return Err("empty alternative in a group".into());
+                }
+                alts.push(seq);
+                match toks.get(*pos).map(|s| s.as_str()) {
+                    Some("|") => {
+                        *pos += 1;
+                    }
+                    Some(")") => {
+                        *pos += 1;
+                        nodes.push(Node { elem: Elem::Group(alts), optional: false });
+                        break;
+                    }
+                    Some(")?") => {
+                        *pos += 1;
+                        nodes.push(Node { elem: Elem::Group(alts), optional: true });
+                        break;
+                    }
+                    _ => return Err("a group opened with ( is not closed".into()),
+                }
+            }
+            continue;
+        }
+        if t == ")" || t == ")?" || t == "|" {
+            return Err(format!("unexpected {t:?} outside a group"));
+        }
+        nodes.push(parse_elem(t)?);
+    }
+    Ok(nodes)
+}
+
+fn parse_elem(t: &str) -> Result<Node, String> {
+    // optional marker; a lone "?" is the question mark token
+    let (body, optional) = match t.strip_suffix('?') {
+        Some(b) if !b.is_empty() => (b, true),
+        _ => (t, false),
+    };
+    let elem = if let Some(rest) = body.strip_prefix('@') {
+        let (name, types) = match rest.find('[') {
+            Some(k) => {
+                let inner = rest[k + 1..].strip_suffix(']').ok_or_else(|| format!("{t}: missing ]"))?;
+                (&rest[..k], inner.split('|').map(|s| s.to_string()).collect())
+            }
+            None => (rest, vec![]),
+        };
+        let (name, possessive) = match name.strip_suffix("'s") {
+            Some(n) => (n, true),
+            None => (name, false),
+        };
+        let slot = match name {
+            "src" => Slot::Src,
+            "tgt" => Slot::Tgt,
+            _ => return Err(format!("{t}: unknown slot (use @src or @tgt)")),
+        };
+        Elem::Slot { slot, possessive, types }
+    } else if let Some(rest) = body.strip_prefix("...") {
+        if rest.is_empty() {
+            Elem::Gap(DEFAULT_GAP)
+        } else {
+            Elem::Gap(rest.parse().map_err(|_| format!("{t}: a gap is ... or ...N with N a number"))?)
+        }
+    } else if body == "$obj" {
+        Elem::Obj
+    } else if let Some(c) = body.strip_prefix('#') {
+        Elem::Class(match c {
+            "money" => Class::Money,
+            "date" => Class::Date,
+            "num" => Class::Num,
+            _ => return Err(format!("{t}: unknown class (#money, #date, #num)")),
+        })
+    } else if body.starts_with('$') && body.len() > 1 && body[1..].chars().all(|c| c.is_alphabetic()) {
+        return Err(format!("{t}: unknown capture (only $obj)"));
+    } else {
+        let mut alts = Vec::new();
+        for a in body.split('|') {
+            if a.is_empty() {
+                return Err(format!("{t}: empty alternative"));
+            }
+            let a = a.to_lowercase().replace(['\u{2019}', '\u{2018}'], "'");
+            match a.strip_suffix('*') {
+                Some(p) if !p.is_empty() => alts.push(WordAlt::Prefix(p.to_string())),
+                _ => alts.push(WordAlt::Exact(a)),
+            }
+        }
+        Elem::Word(alts)
+    };
+    Ok(Node { elem, optional })
+}
+
+/// A successful match.
+#[derive(Debug, Clone)]
+pub struct Match {
+    pub start: usize,
+    pub end: usize,
+    pub src: usize,
+    pub tgt: usize,
+    pub obj: Option<(usize, usize)>,
+    /// Tokens matched by word elements (the trigger words).
+    pub words: Vec<usize>,
+}
+
+/// What the matcher needs to know about a sentence.
+pub struct SentenceView<'a> {
+    pub toks: &'a [Token],
+    pub mentions: &'a [Mention],
+    /// Mention index starting at each token (first one), for slots.
+    pub starts: Vec<Vec<usize>>,
+    /// Token is inside a subject-role mention (gaps may not skip it).
+    pub blocked: Vec<bool>,
+    pub money_at: Vec<Option<usize>>,
+    pub date_at: Vec<Option<usize>>,
+    pub actor_types: Vec<String>,
+}
+
+impl<'a> SentenceView<'a> {
+    pub fn new(
+        toks: &'a [Token],
+        mentions: &'a [Mention],
+        mention_types: Vec<String>,
+        money: &[(usize, usize)],
+        dates: &[(usize, usize)],
+    ) -> Self {
+        let n = toks.len();
+        let mut starts = vec![Vec::new(); n + 1];
+        let mut blocked = vec![false; n];
+        for (k, m) in mentions.iter().enumerate() {
+            starts[m.start].push(k);
+            if m.role == Role::Subject {
+                for b in blocked.iter_mut().take(m.end).skip(m.start) {
+                    *b = true;
+                }
+            }
+        }
+        for (k, t) in toks.iter().enumerate() {
+            if matches!(t.text.as_str(), ";" | ":") {
+                blocked[k] = true;
+            }
+        }
+        let mut money_at = vec![None; n + 1];
+        for &(s, e) in money {
+            money_at[s] = Some(e);
+        }
+        let mut date_at = vec![None; n + 1];
+        for &(s, e) in dates {
+            date_at[s] = Some(e);
+        }
+        SentenceView { toks, mentions, starts, blocked, money_at, date_at, actor_types: mention_types }
+    }
+}
+
+#[derive(Clone, Default)]
+struct State {
+    src: Option<usize>,
+    tgt: Option<usize>,
+    obj: Option<(usize, usize)>,
+    words: Vec<usize>,
+}
+
+impl Pattern {
+    /// Quick check: every required word occurs in the sentence.
+    pub fn may_match(&self, toks: &[Token]) -> bool {
+        self.required.iter().all(|alts| toks.iter().any(|t| alts.iter().any(|a| a.matches(t))))
+    }
+
+    /// All matches, at most one per start token.
+    pub fn find(&self, v: &SentenceView) -> Vec<Match> {
+        let mut out = Vec::new();
+        for start in 0..v.toks.len() {
+            let mut st = State::default();
+            if let Some(end) = match_seq(&self.nodes, 0, start, v, &mut st, true) {
+                if let (Some(src), Some(tgt)) = (st.src, st.tgt) {
+                    out.push(Match { start, end, src, tgt, obj: st.obj, words: st.words });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Match `nodes[i..]` at token `p`; returns the end token. `initial`: nothing consumed yet.
+fn match_seq(nodes: &[Node], i: usize, p: usize, v: &SentenceView, st: &mut State, initial: bool) -> Option<usize> {
+    if i == nodes.len() {
+        return Some(p);
+    }
+    let node = &nodes[i];
+    let saved = st.clone();
+    if let Some(end) = match_node(nodes, i, p, v, st, initial) {
+        return Some(end);
+    }
+    *st = saved;
+    if node.optional {
+        return match_seq(nodes, i + 1, p, v, st, initial);
+    }
+    None
+}
+
+/// The slot is followed by punctuation (an apposition: `@src , the commander of @tgt`).
+fn next_is_punct(nodes: &[Node], i: usize) -> bool {
+    matches!(nodes.get(i + 1).map(|n| &n.elem), Some(Elem::Word(w)) if w.iter().all(|a| matches!(a, WordAlt::Exact(x) if matches!(x.as_str(), "," | "--" | "(" | ":"))))
+}
+
+fn next_is_hyphen(nodes: &[Node], i: usize) -> bool {
+    matches!(nodes.get(i + 1).map(|n| &n.elem), Some(Elem::Word(w)) if w == &vec![WordAlt::Exact("-".into())])
+}
+
+fn match_node(nodes: &[Node], i: usize, p: usize, v: &SentenceView, st: &mut State, initial: bool) -> Option<usize> {
+    let n = v.toks.len();
+    match &nodes[i].elem {
+        Elem::Word(alts) => {
+            if p < n && alts.iter().any(|a| a.matches(&v.toks[p])) {
+                st.words.push(p);
+                match_seq(nodes, i + 1, p + 1, v, st, false)
+            } else {
+                None
+            }
+        }
+        Elem::Class(c) => {
+            let end = match c {
+                Class::Money => v.money_at.get(p).copied().flatten(),
+                Class::Date => v.date_at.get(p).copied().flatten(),
+                Class::Num => (p < n && v.toks[p].kind == TokKind::Number).then_some(p + 1),
+            }?;
+            match_seq(nodes, i + 1, end, v, st, false)
+        }
+        Elem::Slot { slot, possessive, types } => {
+            // a slot takes its determiner along: "with the United States"
+            let p = if p < n && v.starts[p].is_empty() && matches!(v.toks[p].lower.as_str(), "the" | "a" | "an") { p + 1 } else { p };
+            for &mi in v.starts.get(p)? {
+                let m = &v.mentions[mi];
+                if !types.is_empty() && !types.iter().any(|t| *t == v.actor_types[mi]) {
+                    continue;
+                }
+                let mut end = m.end;
+                if *possessive {
+                    if m.role != Role::Possessive {
+                        continue;
+                    }
+                    if end < n && v.toks[end].text == "'s" {
+                        end += 1;
+                    }
+                } else if initial && !next_is_punct(nodes, i) {
+                    match m.role {
+                        Role::Object | Role::Possessive => continue,
+                        Role::Modifier if !next_is_hyphen(nodes, i) => continue,
+                        _ => {}
+                    }
+                }
+                // a possessive that modifies the next actor stands for that actor: "with Turkey's rival Greece"
+                let mut mi = mi;
+                if !*possessive && !initial {
+                    if let Some(h) = m.head {
+                        mi = h;
+                        end = v.mentions[h].end;
+                    }
+                }
+                let saved = st.clone();
+                match slot {
+                    Slot::Src => st.src = Some(mi),
+                    Slot::Tgt => st.tgt = Some(mi),
+                }
+                if let Some(e) = match_seq(nodes, i + 1, end, v, st, false) {
+                    return Some(e);
+                }
+                *st = saved;
+            }
+            None
+        }
+        Elem::Gap(max) => {
+            if initial {
+                return None;
+            }
+            let mut q = p;
+            for _ in 0..=*max {
+                let saved = st.clone();
+                if let Some(e) = match_seq(nodes, i + 1, q, v, st, false) {
+                    return Some(e);
+                }
+                *st = saved;
+                if q >= n || v.blocked[q] {
+                    return None;
+                }
+                q += 1;
+            }
+            None
+        }
+        Elem::Obj => {
+            // the last element: a noun phrase; otherwise up to what follows
+            if i + 1 == nodes.len() {
+                let mut q = p;
+                while q < n && q - p < 8 && is_np_token(&v.toks[q]) {
+                    q += 1;
+                }
+                if q == p {
+                    return None;
+                }
+                st.obj = Some((p, q));
+                return Some(q);
+            }
+            for len in 1..=12 {
+                if p + len > n {
+                    return None;
+                }
+                let saved = st.clone();
+                st.obj = Some((p, p + len));
+                if let Some(e) = match_seq(nodes, i + 1, p + len, v, st, false) {
+                    return Some(e);
+                }
+                *st = saved;
+                if v.blocked.get(p + len - 1).copied().unwrap_or(true) {
+                    return None;
+                }
+            }
+            None
+        }
+        Elem::Group(alts) => {
+            for alt in alts {
+                let saved = st.clone();
+                let mut joined: Vec<Node> = alt.clone();
+                joined.extend_from_slice(&nodes[i + 1..]);
+                if let Some(e) = match_seq(&joined, 0, p, v, st, initial) {
+                    return Some(e);
+                }
+                *st = saved;
+            }
+            None
+        }
+    }
+}
+
+const NP_STOP: &[&str] = &[
+    "of", "to", "from", "with", "in", "on", "at", "by", "for", "against", "and", "or", "but", "which", "that",
+    "who", "as", "after", "before", "since", "while", "was", "were", "is", "are", "has", "have", "had",
+];
+
+fn is_np_token(t: &Token) -> bool {
+    (t.kind != TokKind::Punct || t.text == "-") && !NP_STOP.contains(&t.lower.as_str())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule files
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleTest {
+    pub text: String,
+    pub from: String,
+    pub expect: String,
+    /// Document date for resolving relative dates in the test sentence.
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleRaw {
+    id: toml::Spanned<String>,
+    relation: toml::Spanned<String>,
+    pattern: toml::Spanned<String>,
+    #[serde(default)]
+    cameo: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    confidence: Option<f32>,
+    #[serde(default)]
+    symmetric: Option<bool>,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    test: Vec<toml::Spanned<RuleTest>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    #[serde(default)]
+    rule: Vec<toml::Spanned<RuleRaw>>,
+}
+
+/// An extraction rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub relation: String,
+    pub cameo: Option<String>,
+    pub pattern: Pattern,
+    pub pattern_src: String,
+    pub confidence: f32,
+    pub symmetric: bool,
+    pub note: Option<String>,
+    pub tests: Vec<(RuleTest, usize)>,
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+/// Load every `*.toml` under a rules directory (or one file). All problems are reported.
+pub fn load_rules(path: &Path, onto: &Ontology) -> Result<Vec<Rule>, Vec<DataError>> {
+    let mut files: Vec<PathBuf> = if path.is_dir() {
+        match std::fs::read_dir(path) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect(),
+            Err(e) => return Err(vec![DataError::new(path, 0, format!("cannot read directory: {e}"))]),
+        }
+    } else {
+        vec![path.to_path_buf()]
+    };
+    files.sort();
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    let mut ids: std::collections::HashMap<String, (PathBuf, usize)> = Default::default();
+    for f in files {
+        let src = match std::fs::read_to_string(&f) {
+            Ok(s) => s,
+            Err(e) => {
+                errors.push(DataError::new(&f, 0, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let parsed: RulesFile = match toml::from_str(&src) {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(toml_error(&f, &src, &e));
+                continue;
+            }
+        };
+        for r in parsed.rule {
+            let line = line_of(&src, r.span().start);
+            let r = r.into_inner();
+            let id = r.id.get_ref().clone();
+            if let Some((pf, pl)) = ids.get(&id) {
+                errors.push(DataError::new(&f, line_of(&src, r.id.span().start), format!("duplicate rule id {id:?} (first at {}:{pl})", pf.display())));
+                continue;
+            }
+            ids.insert(id.clone(), (f.clone(), line));
+            let rel = r.relation.get_ref().clone();
+            let Some(rt) = onto.relations.get(&rel) else {
+                errors.push(DataError::new(&f, line_of(&src, r.relation.span().start), format!("rule {id}: unknown relation type {rel:?} (not in {})", onto.path.display())));
+                continue;
+            };
+            let pattern = match parse_pattern(r.pattern.get_ref()) {
+                Ok(p) => p,
+                Err(e) => {
+                    errors.push(DataError::new(&f, line_of(&src, r.pattern.span().start), format!("rule {id}: pattern: {e}")));
+                    continue;
+                }
+            };
+            let cameo = r.cameo.as_ref().map(|c| c.get_ref().clone());
+            if let Some(c) = &r.cameo {
+                let code = c.get_ref();
+                let base = rt.cameo.clone().unwrap_or_default();
+                if rt.structural || !code.chars().all(|c| c.is_ascii_digit()) || !code.starts_with(&base[..base.len().min(2)]) {
+                    errors.push(DataError::new(&f, line_of(&src, c.span().start), format!("rule {id}: cameo {code:?} does not refine {rel} ({base})")));
+                    continue;
+                }
+            }
+            let tests: Vec<(RuleTest, usize)> = r.test.into_iter().map(|t| (line_of(&src, t.span().start), t.into_inner())).map(|(l, t)| (t, l)).collect();
+            rules.push(Rule {
+                id,
+                relation: rel,
+                cameo,
+                pattern,
+                pattern_src: r.pattern.get_ref().clone(),
+                confidence: r.confidence.unwrap_or(0.7),
+                symmetric: r.symmetric.unwrap_or(rt.symmetric),
+                note: r.note,
+                tests,
+                file: f.clone(),
+                line,
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Lint findings beyond loading: every rule has tests from two texts, positive and negative.
+pub fn lint_rules(rules: &[Rule]) -> Vec<DataError> {
+    let mut out = Vec::new();
+    for r in rules {
+        let sources: HashSet<&str> = r.tests.iter().filter(|(t, _)| t.expect.trim() != "none").map(|(t, _)| t.from.split('#').next().unwrap_or("")).collect();
+        if sources.len() < 2 {
+            out.push(DataError::new(&r.file, r.line, format!("rule {}: needs positive test sentences from at least two different texts (has {})", r.id, sources.len())));
+        }
+        for (t, l) in &r.tests {
+            if t.expect.trim() != "none" && !t.expect.contains("->") {
+                out.push(DataError::new(&r.file, *l, format!("rule {}: expect must be \"SRC -> TGT\" or \"none\"", r.id)));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_patterns() {
+        let p = parse_pattern("@src ...3 visit|visited|visits @tgt").unwrap();
+        assert_eq!(p.nodes.len(), 4);
+        assert_eq!(p.nodes[1].elem, Elem::Gap(3));
+        let p = parse_pattern("(visit*|trip*) to @tgt by (a|an)? @src[Person]").unwrap();
+        assert!(matches!(p.nodes[0].elem, Elem::Group(_)));
+        assert!(p.nodes[3].optional);
+        let p = parse_pattern("@src -- @tgt's arch-rival|rival").unwrap();
+        assert!(matches!(&p.nodes[2].elem, Elem::Slot { possessive: true, .. }));
+    }
+
+    #[test]
+    fn rejects_bad_patterns() {
+        assert!(parse_pattern("@src visited").unwrap_err().contains("@tgt"));
+        assert!(parse_pattern("@src (visited @tgt").unwrap_err().contains("not closed"));
+        assert!(parse_pattern("@src ...x @tgt").unwrap_err().contains("gap"));
+        assert!(parse_pattern("@who visited @tgt").unwrap_err().contains("unknown slot"));
+    }
+}

@@ -1,0 +1,475 @@
+//! Text: normalisation, tokens with character offsets, sentences, boilerplate and headings.
+//!
+//! Tokens keep their place in the original document (byte and character offsets) and carry a
+//! normalised form: curly quotes become ASCII, a hyphen joined to the words around it is `-`, a dash
+//! between spaces (or an em/en dash) is `--`, `Pakistan’s` is `Pakistan` + `'s`.
+
+use regex::Regex;
+use std::collections::HashSet;
+
+/// What a token is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokKind {
+    Word,
+    Number,
+    Punct,
+}
+
+#[derive(Debug, Clone)]
+pub struct Token {
+    /// Normalised text (ASCII quotes and dashes).
+    pub text: String,
+    /// Lower-case of `text`.
+    pub lower: String,
+    pub kind: TokKind,
+    /// Byte offsets in the document.
+    pub start: usize,
+    pub end: usize,
+    /// Character offsets in the document.
+    pub cstart: usize,
+    pub cend: usize,
+    /// Whitespace precedes the token.
+    pub space_before: bool,
+}
+
+impl Token {
+    pub fn is_capitalised(&self) -> bool {
+        self.text.chars().next().is_some_and(|c| c.is_uppercase())
+    }
+}
+
+/// A sentence: a run of tokens of one paragraph.
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    pub tokens: Vec<Token>,
+    /// Byte offsets in the document.
+    pub start: usize,
+    pub end: usize,
+    /// Character offsets in the document.
+    pub cstart: usize,
+    pub cend: usize,
+}
+
+impl Sentence {
+    pub fn text<'a>(&self, doc: &'a str) -> &'a str {
+        &doc[self.start..self.end]
+    }
+}
+
+/// Settings for splitting text: abbreviations, boilerplate lines. Loaded from `ontology/cues.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct TextConfig {
+    /// Lower-case abbreviations with their final period ("gen.", "sep.", "sgt.").
+    pub abbreviations: HashSet<String>,
+    /// Lines matching any of these yield no edges.
+    pub boilerplate: Vec<Regex>,
+}
+
+fn norm_char(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => "'",
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => {
+            "\""
+        }
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2212}' => "-",
+        _ => return None,
+    })
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{2032}')
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(c, '\u{2013}' | '\u{2014}' | '\u{2015}')
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Tokenise `text[from..to]`, offsets relative to the whole `text`; `cbase` is the character offset
+/// of `from`.
+pub fn tokenize(
+    text: &str,
+    from: usize,
+    to: usize,
+    cbase: usize,
+    abbrevs: &HashSet<String>,
+) -> Vec<Token> {
+    let s = &text[from..to];
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let n = chars.len();
+    let mut toks: Vec<Token> = Vec::new();
+    let mut i = 0;
+    let mut space = true;
+    let byte_at = |k: usize| if k < n { from + chars[k].0 } else { to };
+    while i < n {
+        let c = chars[i].1;
+        if c.is_whitespace() || c == '\u{00A0}' || c.is_control() {
+            space = true;
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut kind = TokKind::Punct;
+        let mut text_norm = String::new();
+        if is_word_char(c) {
+            // Acronym with periods: U.S., U.N., D.C.
+            let mut j = i;
+            let mut dotted = 0;
+            while j + 1 < n && chars[j].1.is_alphabetic() && chars[j + 1].1 == '.' {
+                dotted += 1;
+                j += 2;
+            }
+            if j < n && is_word_char(chars[j].1) {
+                dotted = 0;
+            }
+            if dotted >= 2 {
+                i = j;
+                kind = TokKind::Word;
+                for &(_, ch) in &chars[start..i] {
+                    text_norm.push(ch);
+                }
+            } else {
+                let numeric = c.is_ascii_digit();
+                while i < n {
+                    let ch = chars[i].1;
+                    if is_word_char(ch) {
+                        i += 1;
+                    } else if numeric
+                        && (ch == '.' || ch == ',')
+                        && i + 1 < n
+                        && chars[i + 1].1.is_ascii_digit()
+                    {
+                        i += 1;
+                    } else if is_apostrophe(ch) && i + 1 < n && chars[i + 1].1.is_alphabetic() {
+                        // 's and n't split off; other apostrophes stay inside names (al-Rufay'i, O'Brien)
+                        let rest: String =
+                            chars[i + 1..n.min(i + 4)].iter().map(|&(_, c)| c).collect();
+                        let next_is_end = |k: usize| k >= n || !is_word_char(chars[k].1);
+                        let lower_rest = rest.to_lowercase();
+                        if (lower_rest.starts_with('s') && next_is_end(i + 2))
+                            || (lower_rest.starts_with('t')
+                                && next_is_end(i + 2)
+                                && i > start
+                                && chars[i - 1].1.to_ascii_lowercase() == 'n')
+                            || (lower_rest.starts_with("re") && next_is_end(i + 3))
+                            || (lower_rest.starts_with("ve") && next_is_end(i + 3))
+                            || (lower_rest.starts_with("ll") && next_is_end(i + 3))
+                            || (lower_rest.starts_with('d') && next_is_end(i + 2))
+                            || (lower_rest.starts_with('m') && next_is_end(i + 2))
+                        {
+                            break;
+                        }
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                let mut end = i;
+                // n't: "didn't" -> "did" + "n't"
+                if i < n
+                    && is_apostrophe(chars[i].1)
+                    && i + 1 < n
+                    && chars[i + 1].1.to_ascii_lowercase() == 't'
+                    && end > start + 1
+                    && chars[end - 1].1.to_ascii_lowercase() == 'n'
+                {
+                    end -= 1;
+                    i = end;
+                }
+                // Abbreviation with its period: "Gen.", "Sep.", "Sgt.", single initials "J."
+                for &(_, ch) in &chars[start..end] {
+                    text_norm.push(norm_char(ch).map(|s| s.chars().next().unwrap()).unwrap_or(ch));
+                }
+                kind = if numeric { TokKind::Number } else { TokKind::Word };
+                if end < n && chars[end].1 == '.' && kind == TokKind::Word {
+                    let w = &text_norm;
+                    let single = w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase());
+                    if single || abbrevs.contains(&format!("{}.", w.to_lowercase())) {
+                        text_norm.push('.');
+                        i = end + 1;
+                    }
+                }
+            }
+        } else if is_apostrophe(c) {
+            // 's / n't / 're ... or a quote
+            let mut j = i + 1;
+            while j < n && chars[j].1.is_alphabetic() {
+                j += 1;
+            }
+            let word: String = chars[i + 1..j].iter().map(|&(_, c)| c).collect();
+            let lw = word.to_lowercase();
+            if !toks.is_empty() && !space && matches!(lw.as_str(), "s" | "re" | "ve" | "ll" | "d" | "m") {
+                text_norm = format!("'{lw}");
+                kind = TokKind::Word;
+                i = j;
+            } else if !toks.is_empty() && !space && lw == "t" && toks.last().is_some_and(|t| t.lower.ends_with('n')) {
+                // handled by the n't split above: the previous token lost its "n"
+                text_norm = "n't".into();
+                kind = TokKind::Word;
+                i = j;
+            } else {
+                text_norm.push('\'');
+                i += 1;
+            }
+        } else if is_hyphen(c) || is_dash(c) {
+            let mut j = i;
+            while j < n && (is_hyphen(chars[j].1) || is_dash(chars[j].1)) {
+                j += 1;
+            }
+            let joined_before = !space && !toks.is_empty();
+            let joined_after = j < n && !chars[j].1.is_whitespace();
+            let single_hyphen = j == i + 1 && is_hyphen(c);
+            let en_dash_between_numbers = j == i + 1
+                && c == '\u{2013}'
+                && joined_before
+                && joined_after
+                && toks.last().is_some_and(|t| t.kind == TokKind::Number);
+            text_norm = if (single_hyphen && joined_before && joined_after) || en_dash_between_numbers {
+                "-".into()
+            } else {
+                "--".into()
+            };
+            i = j;
+        } else {
+            let mapped = norm_char(c);
+            match mapped {
+                Some(m) => text_norm.push_str(m),
+                None => text_norm.push(c),
+            }
+            i += 1;
+            // "..." as one token
+            if c == '.' {
+                while i < n && chars[i].1 == '.' {
+                    text_norm.push('.');
+                    i += 1;
+                }
+            }
+        }
+        if text_norm.is_empty() {
+            continue;
+        }
+        let lower = text_norm.to_lowercase();
+        toks.push(Token {
+            text: text_norm,
+            lower,
+            kind,
+            start: byte_at(start),
+            end: byte_at(i),
+            cstart: cbase + start,
+            cend: cbase + i,
+            space_before: space,
+        });
+        space = false;
+    }
+    // n't fix-up: "didn" + "n't" -> "did" + "n't"
+    for k in 1..toks.len() {
+        if toks[k].text == "n't" && toks[k - 1].lower.ends_with('n') && toks[k - 1].text.len() > 1 {
+            let prev = &mut toks[k - 1];
+            prev.text.pop();
+            prev.lower.pop();
+            prev.end -= 1;
+            prev.cend -= 1;
+            toks[k].start -= 1;
+            toks[k].cstart -= 1;
+        }
+    }
+    toks
+}
+
+/// A paragraph of the document (one line or a run of non-empty lines) and whether it is prose.
+#[derive(Debug, Clone)]
+pub struct Paragraph {
+    pub start: usize,
+    pub end: usize,
+    pub cstart: usize,
+    /// Prose paragraphs yield sentences; headings and boilerplate do not.
+    pub prose: bool,
+}
+
+/// Split a document into lines (paragraphs), marking headings and boilerplate.
+pub fn paragraphs(text: &str, cfg: &TextConfig) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    let mut cpos = 0usize;
+    let mut bpos = 0usize;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let lstart = bpos;
+        let lcstart = cpos;
+        bpos += line.len();
+        cpos += line.chars().count();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let lead = line.len() - line.trim_start().len();
+        let start = lstart + lead;
+        let end = start + trimmed.len();
+        let cstart = lcstart + line[..lead].chars().count();
+        let prose = !is_boilerplate(trimmed, cfg) && !is_heading(trimmed);
+        out.push(Paragraph { start, end, cstart, prose });
+    }
+    out
+}
+
+fn is_boilerplate(line: &str, cfg: &TextConfig) -> bool {
+    cfg.boilerplate.iter().any(|r| r.is_match(line))
+}
+
+/// A heading: short, without sentence-final punctuation, or a Title-Case question or line.
+pub fn is_heading(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.is_empty() {
+        return true;
+    }
+    let last = line.trim_end().chars().last().unwrap_or(' ');
+    let terminal = matches!(last, '.' | '!' | '"' | '\u{201D}' | '\'' | '\u{2019}' | ':' | ';' | ')');
+    let content: Vec<&&str> = words
+        .iter()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .collect();
+    let caps = content
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
+        .count();
+    let title_case = !content.is_empty() && caps * 10 >= content.len() * 7;
+    if !terminal && last != '?' && words.len() <= 25 {
+        return true;
+    }
+    if title_case && words.len() <= 20 && (last == '?' || !terminal) {
+        return true;
+    }
+    false
+}
+
+/// Split a paragraph's tokens into sentences.
+pub fn split_sentences(tokens: Vec<Token>) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut cur: Vec<Token> = Vec::new();
+    let n = tokens.len();
+    let mut iter = tokens.into_iter().enumerate().peekable();
+    let mut pending_end = false;
+    while let Some((_k, t)) = iter.next() {
+        let is_final = matches!(t.text.as_str(), "." | "!" | "?" | "...");
+        let closes = pending_end && matches!(t.text.as_str(), "\"" | "'" | ")");
+        if pending_end && !closes {
+            // decide whether the sentence really ended before this token
+            let starts_upper = t.is_capitalised() || t.kind == TokKind::Number || t.text == "\"";
+            if starts_upper {
+                flush(&mut cur, &mut out);
+            }
+            pending_end = false;
+        }
+        cur.push(t);
+        if closes {
+            continue;
+        }
+        if is_final {
+            pending_end = true;
+        } else if cur.last().is_some_and(|t| t.text.ends_with('.') && t.text.len() > 1) {
+            // an acronym such as "U.S." can end a sentence when a capitalised word that opens
+            // sentences follows; we only split on common sentence openers to stay safe.
+            if let Some((_, next)) = iter.peek() {
+                if SENTENCE_OPENERS.contains(&next.text.as_str()) && cur.last().unwrap().text.matches('.').count() >= 2 {
+                    flush(&mut cur, &mut out);
+                }
+            }
+        }
+    }
+    let _ = n;
+    flush(&mut cur, &mut out);
+    out
+}
+
+const SENTENCE_OPENERS: &[&str] = &[
+    "The", "It", "He", "She", "They", "We", "In", "But", "This", "That", "A", "An", "On", "At", "I",
+    "His", "Her", "Their", "Its", "However", "Meanwhile", "Last", "Earlier", "Later",
+];
+
+fn flush(cur: &mut Vec<Token>, out: &mut Vec<Sentence>) {
+    if cur.is_empty() {
+        return;
+    }
+    let toks = std::mem::take(cur);
+    let start = toks[0].start;
+    let end = toks.last().unwrap().end;
+    let cstart = toks[0].cstart;
+    let cend = toks.last().unwrap().cend;
+    out.push(Sentence { tokens: toks, start, end, cstart, cend });
+}
+
+/// All prose sentences of a document.
+pub fn sentences(text: &str, cfg: &TextConfig) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    for p in paragraphs(text, cfg) {
+        if !p.prose {
+            continue;
+        }
+        let toks = tokenize(text, p.start, p.end, p.cstart, &cfg.abbreviations);
+        out.extend(split_sentences(toks));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> TextConfig {
+        let abbrevs: HashSet<String> =
+            ["gen.", "sep.", "sgt.", "lt.", "mr.", "dr.", "jan.", "feb.", "col.", "st."]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+        TextConfig { abbreviations: abbrevs, boilerplate: vec![Regex::new("^Credit:").unwrap()] }
+    }
+
+    fn words(s: &str) -> Vec<String> {
+        tokenize(s, 0, s.len(), 0, &cfg().abbreviations).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn tokens_keep_acronyms_possessives_and_hyphens() {
+        assert_eq!(words("the U.S. and Pakistan’s F-16"), ["the", "U.S.", "and", "Pakistan", "'s", "F", "-", "16"]);
+        assert_eq!(words("India – Pakistan’s arch-rival –"), ["India", "--", "Pakistan", "'s", "arch", "-", "rival", "--"]);
+        assert_eq!(words("didn’t act"), ["did", "n't", "act"]);
+        assert_eq!(words("“Erik” al-Rufay’i"), ["\"", "Erik", "\"", "al", "-", "Rufay'i"]);
+        assert_eq!(words("$450 million, $12.5 billion"), ["$", "450", "million", ",", "$", "12.5", "billion"]);
+    }
+
+    #[test]
+    fn offsets_are_characters_and_bytes() {
+        let s = "“Hi” Pakistan’s";
+        let t = tokenize(s, 0, s.len(), 0, &cfg().abbreviations);
+        let p = t.iter().find(|t| t.text == "Pakistan").unwrap();
+        assert_eq!(&s[p.start..p.end], "Pakistan");
+        assert_eq!(p.cstart, 5);
+        assert_eq!(p.cend, 13);
+    }
+
+    #[test]
+    fn sentences_survive_abbreviations() {
+        let c = cfg();
+        let s = "Staff Sgt. Dana Smith arrived on Sep. 14, 2022, with Gen. Jones. The U.S. military agreed. It left.";
+        let sents = sentences(s, &c);
+        let texts: Vec<&str> = sents.iter().map(|x| x.text(s)).collect();
+        assert_eq!(
+            texts,
+            ["Staff Sgt. Dana Smith arrived on Sep. 14, 2022, with Gen. Jones.", "The U.S. military agreed.", "It left."]
+        );
+    }
+
+    #[test]
+    fn headings_and_boilerplate_are_not_prose() {
+        let c = cfg();
+        let doc = "Trans-Pacific View\n\nWhat Is Driving Pakistan-US Security Cooperation After the War in Afghanistan?\n\nCredit: U.S. Air Force photo by Staff Sgt. Dana Tourtellotte\n\nPakistan visited China. Then it left.\n";
+        let sents = sentences(doc, &c);
+        assert_eq!(sents.len(), 2);
+        assert_eq!(sents[0].text(doc), "Pakistan visited China.");
+    }
+}
