@@ -75,14 +75,11 @@ impl DocActors {
     }
 }
 
-/// The recogniser: gazetteer, role nouns, titles, cue words.
-pub struct Recognizer<'a> {
-    pub gaz: &'a Gazetteer,
-    pub agents: &'a Agents,
-    pub cues: &'a Cues,
+/// Role nouns, titles and cue words, tokenised once (built when the engine loads).
+pub struct Lexicon {
     /// Role nouns as token sequences (lower case), longest first, with their agent.
     nouns: Vec<(Vec<String>, usize)>,
-    /// Titles as token sequences (exact case), longest first, with their agent.
+    /// Titles as token sequences, longest first, with their agent.
     titles: Vec<(Vec<String>, usize)>,
     preps: HashSet<String>,
     rel_pronouns: HashSet<String>,
@@ -90,12 +87,8 @@ pub struct Recognizer<'a> {
     non_actor_prefixes: HashSet<String>,
 }
 
-fn toks_of(s: &str, abbrevs: &HashSet<String>) -> Vec<String> {
-    crate::text::tokenize(s, 0, s.len(), 0, abbrevs).into_iter().map(|t| t.text).collect()
-}
-
-impl<'a> Recognizer<'a> {
-    pub fn new(gaz: &'a Gazetteer, agents: &'a Agents, cues: &'a Cues, abbrevs: &HashSet<String>) -> Self {
+impl Lexicon {
+    pub fn new(agents: &Agents, cues: &Cues, abbrevs: &HashSet<String>) -> Self {
         let mut nouns = Vec::new();
         let mut titles = Vec::new();
         for (i, a) in agents.agents.iter().enumerate() {
@@ -106,13 +99,10 @@ impl<'a> Recognizer<'a> {
                 titles.push((toks_of(t, abbrevs), i));
             }
         }
-        nouns.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
-        titles.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        nouns.sort_by_key(|x| std::cmp::Reverse(x.0.len()));
+        titles.sort_by_key(|x| std::cmp::Reverse(x.0.len()));
         let set = |v: &Vec<String>| v.iter().map(|s| s.to_lowercase()).collect::<HashSet<_>>();
-        Recognizer {
-            gaz,
-            agents,
-            cues,
+        Lexicon {
             nouns,
             titles,
             preps: set(&cues.prepositions),
@@ -121,9 +111,43 @@ impl<'a> Recognizer<'a> {
             non_actor_prefixes: set(&cues.non_actor_prefixes),
         }
     }
+}
+
+/// The recogniser: gazetteer, role nouns, titles, cue words.
+pub struct Recognizer<'a> {
+    pub gaz: &'a Gazetteer,
+    pub agents: &'a Agents,
+    nouns: &'a [(Vec<String>, usize)],
+    titles: &'a [(Vec<String>, usize)],
+    preps: &'a HashSet<String>,
+    rel_pronouns: &'a HashSet<String>,
+    poss_pronouns: &'a HashSet<String>,
+    non_actor_prefixes: &'a HashSet<String>,
+}
+
+fn toks_of(s: &str, abbrevs: &HashSet<String>) -> Vec<String> {
+    crate::text::tokenize(s, 0, s.len(), 0, abbrevs)
+        .into_iter()
+        .map(|t| t.text)
+        .collect()
+}
+
+impl<'a> Recognizer<'a> {
+    pub fn new(gaz: &'a Gazetteer, agents: &'a Agents, lex: &'a Lexicon) -> Self {
+        Recognizer {
+            gaz,
+            agents,
+            nouns: &lex.nouns,
+            titles: &lex.titles,
+            preps: &lex.preps,
+            rel_pronouns: &lex.rel_pronouns,
+            poss_pronouns: &lex.poss_pronouns,
+            non_actor_prefixes: &lex.non_actor_prefixes,
+        }
+    }
 
     fn noun_at(&self, toks: &[Token], i: usize) -> Option<(usize, usize)> {
-        for (seq, a) in &self.nouns {
+        for (seq, a) in self.nouns {
             let n = seq.len();
             if i + n <= toks.len() && seq.iter().zip(&toks[i..i + n]).all(|(s, t)| *s == t.lower) {
                 return Some((n, *a));
@@ -133,9 +157,14 @@ impl<'a> Recognizer<'a> {
     }
 
     fn title_at(&self, toks: &[Token], i: usize) -> Option<(usize, usize)> {
-        for (seq, a) in &self.titles {
+        for (seq, a) in self.titles {
             let n = seq.len();
-            if i + n <= toks.len() && seq.iter().zip(&toks[i..i + n]).all(|(s, t)| s.eq_ignore_ascii_case(&t.text)) {
+            if i + n <= toks.len()
+                && seq
+                    .iter()
+                    .zip(&toks[i..i + n])
+                    .all(|(s, t)| s.eq_ignore_ascii_case(&t.text))
+            {
                 // a title must be capitalised in text, unless a country word precedes it
                 return Some((n, *a));
             }
@@ -149,9 +178,17 @@ impl<'a> Recognizer<'a> {
         let mut words = 0;
         while k < toks.len() && words < 5 {
             let t = &toks[k];
-            if t.kind == TokKind::Word && t.is_capitalised() && t.text.chars().any(|c| c.is_lowercase()) {
+            if t.kind == TokKind::Word
+                && t.is_capitalised()
+                && t.text.chars().any(|c| c.is_lowercase())
+            {
                 // stop at an actor name ("General Kurilla, U.S. Central Command")
-                if self.gaz.longest_match(toks, k, None).is_some() && words > 0 {
+                if words > 0
+                    && self
+                        .gaz
+                        .longest_match(toks, k, None)
+                        .is_some_and(|(e, _)| self.gaz.actors[e.actor].kind != "Person")
+                {
                     break;
                 }
                 words += 1;
@@ -163,15 +200,17 @@ impl<'a> Recognizer<'a> {
                 && words > 0
             {
                 k += 3;
-            } else if words > 0 && t.text == "-" && k + 1 < toks.len() && toks[k + 1].is_capitalised() {
-                k += 1;
             } else if words > 0
-                && self.agents.name_particles.contains(&t.lower)
+                && (t.text == "-" || self.agents.name_particles.contains(&t.lower))
                 && k + 1 < toks.len()
                 && toks[k + 1].is_capitalised()
             {
                 k += 1;
-            } else if t.kind == TokKind::Word && t.text.len() == 2 && t.text.ends_with('.') && t.is_capitalised() {
+            } else if t.kind == TokKind::Word
+                && t.text.len() == 2
+                && t.text.ends_with('.')
+                && t.is_capitalised()
+            {
                 // an initial: "Donald J. Trump"
                 k += 1;
             } else {
@@ -211,20 +250,38 @@ impl<'a> Recognizer<'a> {
     }
 
     /// Find the actor mentions of a sentence.
-    pub fn mentions(&self, toks: &[Token], date: Option<&PartialDate>, doc: &mut DocActors) -> Vec<Mention> {
+    pub fn mentions(
+        &self,
+        toks: &[Token],
+        date: Option<&PartialDate>,
+        doc: &mut DocActors,
+    ) -> Vec<Mention> {
         let mut out: Vec<Mention> = Vec::new();
         let n = toks.len();
         let mut i = 0;
         while i < n {
             // "anti-China", "pro-Russian": not the actor acting
-            let prefixed = i >= 2 && toks[i - 1].text == "-" && self.non_actor_prefixes.contains(&toks[i - 2].lower);
+            let prefixed = i >= 2
+                && toks[i - 1].text == "-"
+                && self.non_actor_prefixes.contains(&toks[i - 2].lower);
             // titled person: [country word] Title Name
             if let Some((tl, agent_i)) = self.title_at(toks, i) {
                 let capital_title = toks[i].is_capitalised();
                 let name_len = self.name_at(toks, i + tl);
-                let gaz_person = self.gaz.longest_match(toks, i + tl, date).filter(|(e, _)| self.gaz.actors[e.actor].kind == "Person");
+                // a known person anywhere in the name ("General Michael “Erik” Kurilla" -> Erik Kurilla)
+                let gaz_person = (i + tl..(i + tl + name_len).max(i + tl + 1))
+                    .filter(|&k| k < n)
+                    .find_map(|k| {
+                        self.gaz
+                            .longest_match(toks, k, date)
+                            .filter(|(e, _)| self.gaz.actors[e.actor].kind == "Person")
+                            .map(|(e, l)| (e, k + l - (i + tl)))
+                    });
                 if capital_title && (name_len > 0 || gaz_person.is_some()) {
-                    let country = out.last().filter(|m| m.end == i || (m.end + 1 == i && toks[m.end].text == "'s")).map(|m| m.actor);
+                    let country = out
+                        .last()
+                        .filter(|m| m.end == i || (m.end + 1 == i && toks[m.end].text == "'s"))
+                        .map(|m| m.actor);
                     let (actor, len, conf) = if let Some((e, l)) = gaz_person {
                         (doc.from_gazetteer(self.gaz, e.actor), l.max(name_len), 1.0)
                     } else {
@@ -233,7 +290,10 @@ impl<'a> Recognizer<'a> {
                         let mut plain: Vec<Token> = Vec::new();
                         let mut k = 0;
                         while k < name_toks.len() {
-                            if name_toks[k].text == "\"" && k + 2 < name_toks.len() && name_toks[k + 2].text == "\"" {
+                            if name_toks[k].text == "\""
+                                && k + 2 < name_toks.len()
+                                && name_toks[k + 2].text == "\""
+                            {
                                 k += 3;
                                 continue;
                             }
@@ -241,8 +301,15 @@ impl<'a> Recognizer<'a> {
                             k += 1;
                         }
                         let label = join_tokens(&plain);
-                        let surname = name_toks.iter().rev().find(|t| t.is_capitalised() && t.text != "\"").map(|t| t.text.clone()).unwrap_or_default();
-                        let ctry = country.map(|c| doc.actors[c].country.clone()).unwrap_or_default();
+                        let surname = name_toks
+                            .iter()
+                            .rev()
+                            .find(|t| t.is_capitalised() && t.text != "\"")
+                            .map(|t| t.text.clone())
+                            .unwrap_or_default();
+                        let ctry = country
+                            .map(|c| doc.actors[c].country.clone())
+                            .unwrap_or_default();
                         let id = format!("person:{}", slug(&label));
                         let idx = doc.intern(Actor {
                             id,
@@ -270,18 +337,35 @@ impl<'a> Recognizer<'a> {
                         }
                         _ => i,
                     };
-                    out.push(Mention { start, end: i + tl + len, actor, role: Role::Subject, kind: MentionKind::Person, confidence: conf, head: None });
+                    out.push(Mention {
+                        start,
+                        end: i + tl + len,
+                        actor,
+                        role: Role::Subject,
+                        kind: MentionKind::Person,
+                        confidence: conf,
+                        head: None,
+                    });
                     i += tl + len;
                     continue;
                 }
                 // "the Pakistani prime minister": title after a country word, no name
                 if let Some(m) = out.last() {
                     let adjacent = m.end == i || (m.end + 1 == i && toks[m.end].text == "'s");
-                    if adjacent && matches!(m.kind, MentionKind::Name | MentionKind::Demonym | MentionKind::Capital) {
+                    if adjacent
+                        && matches!(
+                            m.kind,
+                            MentionKind::Name | MentionKind::Demonym | MentionKind::Capital
+                        )
+                    {
                         let ca = doc.actors[m.actor].clone();
                         if ca.kind == "State" {
                             let agent = &self.agents.agents[agent_i];
-                            let holder = self.gaz.role_holder(&join_tokens(&toks[i..i + tl]), &ca.country, date);
+                            let holder = self.gaz.role_holder(
+                                &join_tokens(&toks[i..i + tl]),
+                                &ca.country,
+                                date,
+                            );
                             let actor = match holder {
                                 Some(h) => doc.from_gazetteer(self.gaz, h),
                                 None => doc.intern(self.composite(&ca, agent)),
@@ -313,9 +397,20 @@ impl<'a> Recognizer<'a> {
                 let is_state = gactor.kind == "State";
                 let mut actor = None;
                 // country word ['s] role noun
-                let after_poss = if end < n && toks[end].text == "'s" { end + 1 } else { end };
-                if let Some((nl, ai)) = self.noun_at(toks, after_poss).or_else(|| self.noun_at(toks, end)) {
-                    let at = if self.noun_at(toks, after_poss).is_some() { after_poss } else { end };
+                let after_poss = if end < n && toks[end].text == "'s" {
+                    end + 1
+                } else {
+                    end
+                };
+                if let Some((nl, ai)) = self
+                    .noun_at(toks, after_poss)
+                    .or_else(|| self.noun_at(toks, end))
+                {
+                    let at = if self.noun_at(toks, after_poss).is_some() {
+                        after_poss
+                    } else {
+                        end
+                    };
                     let base = doc.from_gazetteer(self.gaz, actor_idx);
                     if is_state {
                         let ca = doc.actors[base].clone();
@@ -338,14 +433,34 @@ impl<'a> Recognizer<'a> {
                     i = end;
                     continue;
                 }
-                out.push(Mention { start: i, end, actor, role: Role::Subject, kind: mkind, confidence: if mkind == MentionKind::Composite { 0.9 } else { 1.0 }, head: None });
+                out.push(Mention {
+                    start: i,
+                    end,
+                    actor,
+                    role: Role::Subject,
+                    kind: mkind,
+                    confidence: if mkind == MentionKind::Composite {
+                        0.9
+                    } else {
+                        1.0
+                    },
+                    head: None,
+                });
                 i = end;
                 continue;
             }
             // a surname of a person introduced earlier in the document
             if toks[i].is_capitalised() {
                 if let Some(&p) = doc.surnames.get(&toks[i].text) {
-                    out.push(Mention { start: i, end: i + 1, actor: p, role: Role::Subject, kind: MentionKind::Person, confidence: 0.8, head: None });
+                    out.push(Mention {
+                        start: i,
+                        end: i + 1,
+                        actor: p,
+                        role: Role::Subject,
+                        kind: MentionKind::Person,
+                        confidence: 0.8,
+                        head: None,
+                    });
                     i += 1;
                     continue;
                 }
@@ -354,13 +469,27 @@ impl<'a> Recognizer<'a> {
             if let Some((nl, ai)) = self.noun_at(toks, i) {
                 let k = i + nl;
                 if k + 1 < n && matches!(toks[k].lower.as_str(), "from" | "of") {
-                    let k2 = if toks[k + 1].lower == "the" { k + 2 } else { k + 1 };
+                    let k2 = if toks[k + 1].lower == "the" {
+                        k + 2
+                    } else {
+                        k + 1
+                    };
                     if let Some((e, len)) = self.gaz.longest_match(toks, k2, date) {
-                        if self.gaz.actors[e.actor].kind == "State" && matches!(e.kind, AliasKind::Name | AliasKind::Capital) {
+                        if self.gaz.actors[e.actor].kind == "State"
+                            && matches!(e.kind, AliasKind::Name | AliasKind::Capital)
+                        {
                             let base = doc.from_gazetteer(self.gaz, e.actor);
                             let ca = doc.actors[base].clone();
                             let actor = doc.intern(self.composite(&ca, &self.agents.agents[ai]));
-                            out.push(Mention { start: i, end: k2 + len, actor, role: Role::Subject, kind: MentionKind::Composite, confidence: 0.9, head: None });
+                            out.push(Mention {
+                                start: i,
+                                end: k2 + len,
+                                actor,
+                                role: Role::Subject,
+                                kind: MentionKind::Composite,
+                                confidence: 0.9,
+                                head: None,
+                            });
                             i = k2 + len;
                             continue;
                         }
@@ -371,20 +500,40 @@ impl<'a> Recognizer<'a> {
         }
         // acronym definitions: "Tehreek-e-Taliban Pakistan (TTP)"
         for m in out.iter_mut() {
-            if m.end + 2 < n && toks[m.end].text == "(" && toks[m.end + 2].text == ")" && toks[m.end + 1].text.chars().all(|c| c.is_uppercase() || c == '-' || c == '.') {
+            if m.end + 2 < n
+                && toks[m.end].text == "("
+                && toks[m.end + 2].text == ")"
+                && toks[m.end + 1]
+                    .text
+                    .chars()
+                    .all(|c| c.is_uppercase() || c == '-' || c == '.')
+            {
                 m.end += 3;
-            } else if m.end + 4 < n && toks[m.end].text == "(" && toks[m.end + 2].text == "-" && toks[m.end + 4].text == ")" {
+            } else if m.end + 4 < n
+                && toks[m.end].text == "("
+                && toks[m.end + 2].text == "-"
+                && toks[m.end + 4].text == ")"
+            {
                 m.end += 5;
             }
         }
         // mentions inside an extended one ("TTP" in "Tehreek-e-Taliban Pakistan (TTP)") go
         let spans: Vec<(usize, usize)> = out.iter().map(|m| (m.start, m.end)).collect();
-        out.retain(|m| !spans.iter().any(|&(s, e)| s <= m.start && m.end <= e && (s, e) != (m.start, m.end)));
+        out.retain(|m| {
+            !spans
+                .iter()
+                .any(|&(s, e)| s <= m.start && m.end <= e && (s, e) != (m.start, m.end))
+        });
         // an acronym joined to a capitalised non-actor word names something else ("CIS-MOA")
         let starts: HashSet<usize> = out.iter().map(|m| m.start).collect();
         out.retain(|m| {
-            let next_cap = m.end + 1 < n && toks[m.end].text == "-" && toks[m.end + 1].is_capitalised() && !starts.contains(&(m.end + 1));
-            let acronym = toks[m.start..m.end].iter().all(|t| !t.text.chars().any(|c| c.is_lowercase()));
+            let next_cap = m.end + 1 < n
+                && toks[m.end].text == "-"
+                && toks[m.end + 1].is_capitalised()
+                && !starts.contains(&(m.end + 1));
+            let acronym = toks[m.start..m.end]
+                .iter()
+                .all(|t| !t.text.chars().any(|c| c.is_lowercase()));
             !(next_cap && acronym)
         });
         self.assign_roles(toks, &mut out);
@@ -405,16 +554,25 @@ impl<'a> Recognizer<'a> {
             let hyph_after = m.end < toks.len() && toks[m.end].text == "-";
             let prev = if p > 0 { Some(&toks[p - 1]) } else { None };
             // after a past-tense verb ("visited Washington", "credited Britain"): an object
-            let after_verb = prev.is_some_and(|t| t.kind == TokKind::Word && t.lower.len() > 3 && t.lower.ends_with("ed") && !t.is_capitalised() && !NOT_VERBS.contains(&t.lower.as_str()));
+            let after_verb = prev.is_some_and(|t| {
+                t.kind == TokKind::Word
+                    && t.lower.len() > 3
+                    && t.lower.ends_with("ed")
+                    && !t.is_capitalised()
+                    && !NOT_VERBS.contains(&t.lower.as_str())
+            });
             // coordination: "Britain and France" share a role
-            let coordinated = prev.is_some_and(|t| t.lower == "and" || t.lower == "or") && k > 0 && out[k - 1].end + 1 == p;
+            let coordinated = prev.is_some_and(|t| t.lower == "and" || t.lower == "or")
+                && k > 0
+                && out[k - 1].end + 1 == p;
             let role = if hyph_before || hyph_after {
                 Role::Modifier
             } else if m.end < toks.len() && toks[m.end].text == "'s" {
                 Role::Possessive
-            } else if prev.is_some_and(|t| self.preps.contains(&t.lower)) || after_verb {
-                Role::Object
-            } else if coordinated && out[k - 1].role == Role::Object {
+            } else if prev.is_some_and(|t| self.preps.contains(&t.lower))
+                || after_verb
+                || (coordinated && out[k - 1].role == Role::Object)
+            {
                 Role::Object
             } else {
                 Role::Subject
@@ -427,9 +585,14 @@ impl<'a> Recognizer<'a> {
                 continue;
             }
             let after = out[k].end + 1;
-            if let Some(h) = (k + 1..out.len()).find(|&j| out[j].start >= after && out[j].start <= after + 3) {
+            if let Some(h) =
+                (k + 1..out.len()).find(|&j| out[j].start >= after && out[j].start <= after + 3)
+            {
                 let between = &toks[after..out[h].start];
-                if between.iter().all(|t| t.kind != TokKind::Punct && !self.preps.contains(&t.lower)) {
+                if between
+                    .iter()
+                    .all(|t| t.kind != TokKind::Punct && !self.preps.contains(&t.lower))
+                {
                     out[k].head = Some(h);
                 }
             }
@@ -452,16 +615,36 @@ impl<'a> Recognizer<'a> {
                 if i >= 2 && matches!(toks[i - 1].text.as_str(), "," | "--") {
                     if let Some(m) = out.iter().find(|m| m.end == i - 1) {
                         // "whose" heads the subject of its clause ("whose chief was killed")
-                        extra.push(Mention { start: i, end: i + 1, actor: m.actor, role: Role::Subject, kind: MentionKind::Pronoun, confidence: m.confidence * 0.9, head: None });
+                        extra.push(Mention {
+                            start: i,
+                            end: i + 1,
+                            actor: m.actor,
+                            role: Role::Subject,
+                            kind: MentionKind::Pronoun,
+                            confidence: m.confidence * 0.9,
+                            head: None,
+                        });
                     }
                 }
                 continue;
             }
             // its / their: nearest actor before, else the first subject after (cataphora)
-            let before = out.iter().filter(|m| m.end <= i && m.kind != MentionKind::Pronoun).max_by_key(|m| m.end);
-            let ante = before.or_else(|| out.iter().find(|m| m.start > i && m.role == Role::Subject));
+            let before = out
+                .iter()
+                .filter(|m| m.end <= i && m.kind != MentionKind::Pronoun)
+                .max_by_key(|m| m.end);
+            let ante =
+                before.or_else(|| out.iter().find(|m| m.start > i && m.role == Role::Subject));
             if let Some(m) = ante {
-                extra.push(Mention { start: i, end: i + 1, actor: m.actor, role: Role::Possessive, kind: MentionKind::Pronoun, confidence: m.confidence * 0.8, head: None });
+                extra.push(Mention {
+                    start: i,
+                    end: i + 1,
+                    actor: m.actor,
+                    role: Role::Possessive,
+                    kind: MentionKind::Pronoun,
+                    confidence: m.confidence * 0.8,
+                    head: None,
+                });
             }
         }
         out.extend(extra);
@@ -469,7 +652,27 @@ impl<'a> Recognizer<'a> {
 }
 
 /// Lower-case words ending in -ed that are not past-tense verbs before an object.
-const NOT_VERBS: &[&str] = &["indeed", "embed", "seed", "speed", "need", "united", "based", "led", "called", "so-called", "armed", "red", "bed", "feed", "weed", "breed", "shed", "reed", "hundred"];
+const NOT_VERBS: &[&str] = &[
+    "indeed",
+    "embed",
+    "seed",
+    "speed",
+    "need",
+    "united",
+    "based",
+    "led",
+    "called",
+    "so-called",
+    "armed",
+    "red",
+    "bed",
+    "feed",
+    "weed",
+    "breed",
+    "shed",
+    "reed",
+    "hundred",
+];
 
 /// Join tokens as they were spaced in text.
 pub fn join_tokens(toks: &[Token]) -> String {

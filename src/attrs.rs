@@ -64,7 +64,12 @@ fn year_of(t: &Token) -> Option<i32> {
 }
 
 fn day_of(t: &Token) -> Option<u32> {
-    let s = t.lower.trim_end_matches("st").trim_end_matches("nd").trim_end_matches("rd").trim_end_matches("th");
+    let s = t
+        .lower
+        .trim_end_matches("st")
+        .trim_end_matches("nd")
+        .trim_end_matches("rd")
+        .trim_end_matches("th");
     if t.kind != TokKind::Number && !t.lower.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -72,8 +77,24 @@ fn day_of(t: &Token) -> Option<u32> {
     (1..=31).contains(&d).then_some(d)
 }
 
-const YEAR_PREPS: &[&str] =
-    &["in", "since", "by", "during", "until", "till", "from", "of", "early", "late", "mid", "before", "after", "through", "throughout", "year"];
+const YEAR_PREPS: &[&str] = &[
+    "in",
+    "since",
+    "by",
+    "during",
+    "until",
+    "till",
+    "from",
+    "of",
+    "early",
+    "late",
+    "mid",
+    "before",
+    "after",
+    "through",
+    "throughout",
+    "year",
+];
 
 /// Infer the year of "March 11" from the document date: the latest such day not after the
 /// document (plus a week of slack for announced events).
@@ -97,10 +118,18 @@ pub fn find_dates(toks: &[Token], doc: Option<&PartialDate>) -> Vec<DateExpr> {
         // MONTH DAY , YEAR | MONTH DAY | MONTH YEAR | MONTH , YEAR
         if let Some(m) = month_of(&t.text) {
             if let Some(d) = next(1).and_then(day_of) {
-                let (yi, skip) = if next(2).is_some_and(|t| t.text == ",") { (3, 1) } else { (2, 0) };
+                let (yi, skip) = if next(2).is_some_and(|t| t.text == ",") {
+                    (3, 1)
+                } else {
+                    (2, 0)
+                };
                 if let Some(y) = next(yi).and_then(year_of) {
                     if let Some(date) = PartialDate::day(y, m, d) {
-                        out.push(DateExpr { start: i, end: i + yi + 1, date });
+                        out.push(DateExpr {
+                            start: i,
+                            end: i + yi + 1,
+                            date,
+                        });
                         i += yi + 1;
                         continue;
                     }
@@ -108,15 +137,27 @@ pub fn find_dates(toks: &[Token], doc: Option<&PartialDate>) -> Vec<DateExpr> {
                 let _ = skip;
                 if next(1).is_some_and(|t| year_of(t).is_none()) {
                     if let Some(date) = infer_year(m, d, doc) {
-                        out.push(DateExpr { start: i, end: i + 2, date });
+                        out.push(DateExpr {
+                            start: i,
+                            end: i + 2,
+                            date,
+                        });
                         i += 2;
                         continue;
                     }
                 }
             }
-            let yi = if next(1).is_some_and(|t| t.text == ",") { 2 } else { 1 };
+            let yi = if next(1).is_some_and(|t| t.text == ",") {
+                2
+            } else {
+                1
+            };
             if let Some(y) = next(yi).and_then(year_of) {
-                out.push(DateExpr { start: i, end: i + yi + 1, date: PartialDate::month(y, m) });
+                out.push(DateExpr {
+                    start: i,
+                    end: i + yi + 1,
+                    date: PartialDate::month(y, m),
+                });
                 i += yi + 1;
                 continue;
             }
@@ -125,13 +166,21 @@ pub fn find_dates(toks: &[Token], doc: Option<&PartialDate>) -> Vec<DateExpr> {
         if let (Some(d), Some(m)) = (day_of(t), next(1).and_then(|t| month_of(&t.text))) {
             if let Some(y) = next(2).and_then(year_of) {
                 if let Some(date) = PartialDate::day(y, m, d) {
-                    out.push(DateExpr { start: i, end: i + 3, date });
+                    out.push(DateExpr {
+                        start: i,
+                        end: i + 3,
+                        date,
+                    });
                     i += 3;
                     continue;
                 }
             }
             if let Some(date) = infer_year(m, d, doc) {
-                out.push(DateExpr { start: i, end: i + 2, date });
+                out.push(DateExpr {
+                    start: i,
+                    end: i + 2,
+                    date,
+                });
                 i += 2;
                 continue;
             }
@@ -139,9 +188,13 @@ pub fn find_dates(toks: &[Token], doc: Option<&PartialDate>) -> Vec<DateExpr> {
         // in 2022
         if let Some(y) = year_of(t) {
             let prev_ok = i > 0 && YEAR_PREPS.contains(&toks[i - 1].lower.as_str());
-            let not_range = !next(1).is_some_and(|t| t.text == "-");
+            let not_range = next(1).is_none_or(|t| t.text != "-");
             if prev_ok && not_range {
-                out.push(DateExpr { start: i, end: i + 1, date: PartialDate::year(y) });
+                out.push(DateExpr {
+                    start: i,
+                    end: i + 1,
+                    date: PartialDate::year(y),
+                });
                 i += 1;
                 continue;
             }
@@ -151,25 +204,41 @@ pub fn find_dates(toks: &[Token], doc: Option<&PartialDate>) -> Vec<DateExpr> {
             let nl = next(1).map(|t| t.lower.as_str());
             let rel = match (t.lower.as_str(), nl) {
                 ("last", Some("year")) => Some((PartialDate::year(d.year - 1), 2)),
-                ("this", Some("year")) | ("earlier", Some("this")) if nl == Some("year") => Some((PartialDate::year(d.year), 2)),
+                ("this", Some("year")) | ("earlier", Some("this")) if nl == Some("year") => {
+                    Some((PartialDate::year(d.year), 2))
+                }
                 ("last", Some("month")) => d.month.map(|m| {
-                    let (y, m) = if m == 1 { (d.year - 1, 12) } else { (d.year, m - 1) };
+                    let (y, m) = if m == 1 {
+                        (d.year - 1, 12)
+                    } else {
+                        (d.year, m - 1)
+                    };
                     (PartialDate::month(y, m), 2)
                 }),
                 ("this", Some("month")) => d.month.map(|m| (PartialDate::month(d.year, m), 2)),
                 ("today", _) | ("tonight", _) if d.day.is_some() => Some((*d, 1)),
-                ("yesterday", _) if d.day.is_some() => d.days().map(|x| (PartialDate::from_days(x - 1), 1)),
+                ("yesterday", _) if d.day.is_some() => {
+                    d.days().map(|x| (PartialDate::from_days(x - 1), 1))
+                }
                 _ => None,
             };
             if let Some((date, len)) = rel {
-                out.push(DateExpr { start: i, end: i + len, date });
+                out.push(DateExpr {
+                    start: i,
+                    end: i + len,
+                    date,
+                });
                 i += len;
                 continue;
             }
             if let (Some(wd), Some(dd)) = (weekday_of(&t.text), d.days()) {
                 let dw = d.weekday().unwrap_or(0) as i64;
                 let back = (dw - wd as i64).rem_euclid(7);
-                out.push(DateExpr { start: i, end: i + 1, date: PartialDate::from_days(dd - back) });
+                out.push(DateExpr {
+                    start: i,
+                    end: i + 1,
+                    date: PartialDate::from_days(dd - back),
+                });
                 i += 1;
                 continue;
             }
@@ -194,7 +263,11 @@ fn number_of(t: &Token) -> Option<(f64, f64)> {
     if !t.text.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return None;
     }
-    let digits: String = t.text.chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',').collect();
+    let digits: String = t
+        .text
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .collect();
     let suffix = t.lower[digits.len()..].to_string();
     let v: f64 = digits.replace(',', "").parse().ok()?;
     if suffix.is_empty() {
@@ -212,7 +285,8 @@ pub fn find_money(toks: &[Token], cues: &MoneyCues) -> Vec<Money> {
         // symbol or code before: "$450 million", "US$ 5", "USD 10"
         let mut sym_len = 0;
         let mut currency = None;
-        if i + 1 < n && toks[i].text == "US" && toks[i + 1].text == "$" && !toks[i + 1].space_before {
+        if i + 1 < n && toks[i].text == "US" && toks[i + 1].text == "$" && !toks[i + 1].space_before
+        {
             sym_len = 2;
             currency = Some("USD".to_string());
         } else if let Some(c) = cues.symbols.get(&toks[i].text) {
@@ -229,7 +303,12 @@ pub fn find_money(toks: &[Token], cues: &MoneyCues) -> Vec<Money> {
                         end += 1;
                     }
                 }
-                out.push(Money { start: i, end, value: v * scale, currency: cur });
+                out.push(Money {
+                    start: i,
+                    end,
+                    value: v * scale,
+                    currency: cur,
+                });
                 i = end;
                 continue;
             }
@@ -244,12 +323,24 @@ pub fn find_money(toks: &[Token], cues: &MoneyCues) -> Vec<Money> {
                     end += 1;
                 }
             }
-            let two = toks.get(end).zip(toks.get(end + 1)).map(|(a, b)| format!("{} {}", a.lower, b.lower));
+            let two = toks
+                .get(end)
+                .zip(toks.get(end + 1))
+                .map(|(a, b)| format!("{} {}", a.lower, b.lower));
             let found = two
                 .and_then(|w| cues.words.get(&w).map(|c| (c.clone(), 2)))
-                .or_else(|| toks.get(end).and_then(|t| cues.words.get(&t.lower)).map(|c| (c.clone(), 1)));
+                .or_else(|| {
+                    toks.get(end)
+                        .and_then(|t| cues.words.get(&t.lower))
+                        .map(|c| (c.clone(), 1))
+                });
             if let Some((cur, len)) = found {
-                out.push(Money { start: i, end: end + len, value: v * scale, currency: cur });
+                out.push(Money {
+                    start: i,
+                    end: end + len,
+                    value: v * scale,
+                    currency: cur,
+                });
                 i = end + len;
                 continue;
             }
@@ -281,26 +372,50 @@ mod tests {
 
     fn dates(s: &str, doc: Option<&str>) -> Vec<String> {
         let d = doc.and_then(PartialDate::parse_iso);
-        find_dates(&toks(s), d.as_ref()).into_iter().map(|d| d.date.to_string()).collect()
+        find_dates(&toks(s), d.as_ref())
+            .into_iter()
+            .map(|d| d.date.to_string())
+            .collect()
     }
 
     #[test]
     fn dates_at_stated_precision() {
-        assert_eq!(dates("In September 2022, the State Department approved", None), ["2022-09"]);
-        assert_eq!(dates("at Al Udeid Air Base, Qatar, Sep. 14, 2022.", None), ["2022-09-14"]);
+        assert_eq!(
+            dates("In September 2022, the State Department approved", None),
+            ["2022-09"]
+        );
+        assert_eq!(
+            dates("at Al Udeid Air Base, Qatar, Sep. 14, 2022.", None),
+            ["2022-09-14"]
+        );
         assert_eq!(dates("grew to reach $12 billion in 2022", None), ["2022"]);
-        assert_eq!(dates("on 14 March 2025 officials said", None), ["2025-03-14"]);
-        assert_eq!(dates("the F-16 and 2022-2023 budgets", None), Vec::<String>::new());
+        assert_eq!(
+            dates("on 14 March 2025 officials said", None),
+            ["2025-03-14"]
+        );
+        assert_eq!(
+            dates("the F-16 and 2022-2023 budgets", None),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
     fn relative_dates_need_a_document_date() {
         assert_eq!(dates("floods last year", Some("2023-05-02")), ["2022"]);
-        assert_eq!(dates("This month, media reports claimed", Some("2023-05-02")), ["2023-05"]);
+        assert_eq!(
+            dates("This month, media reports claimed", Some("2023-05-02")),
+            ["2023-05"]
+        );
         assert_eq!(dates("floods last year", None), Vec::<String>::new());
         // 2025-03-14 is a Friday; "Thursday" is the day before
-        assert_eq!(dates("was killed Thursday in an airstrike", Some("2025-03-14")), ["2025-03-13"]);
-        assert_eq!(dates("on March 11 the talks", Some("2025-03-14")), ["2025-03-11"]);
+        assert_eq!(
+            dates("was killed Thursday in an airstrike", Some("2025-03-14")),
+            ["2025-03-13"]
+        );
+        assert_eq!(
+            dates("on March 11 the talks", Some("2025-03-14")),
+            ["2025-03-11"]
+        );
     }
 
     #[test]
@@ -308,12 +423,32 @@ mod tests {
         let mut cues = MoneyCues::default();
         cues.symbols.insert("$".into(), "USD".into());
         cues.words.insert("euros".into(), "EUR".into());
-        let m = |s: &str| find_money(&toks(s), &cues).into_iter().map(|m| (format_amount(m.value), m.currency)).collect::<Vec<_>>();
-        assert_eq!(m("worth $450 million for"), [("450000000".to_string(), "USD".to_string())]);
-        assert_eq!(m("a $450M deal"), [("450000000".to_string(), "USD".to_string())]);
-        assert_eq!(m("reach $12 billion in 2022"), [("12000000000".to_string(), "USD".to_string())]);
-        assert_eq!(m("US$1.5 billion"), [("1500000000".to_string(), "USD".to_string())]);
-        assert_eq!(m("5 million euros"), [("5000000".to_string(), "EUR".to_string())]);
+        let m = |s: &str| {
+            find_money(&toks(s), &cues)
+                .into_iter()
+                .map(|m| (format_amount(m.value), m.currency))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            m("worth $450 million for"),
+            [("450000000".to_string(), "USD".to_string())]
+        );
+        assert_eq!(
+            m("a $450M deal"),
+            [("450000000".to_string(), "USD".to_string())]
+        );
+        assert_eq!(
+            m("reach $12 billion in 2022"),
+            [("12000000000".to_string(), "USD".to_string())]
+        );
+        assert_eq!(
+            m("US$1.5 billion"),
+            [("1500000000".to_string(), "USD".to_string())]
+        );
+        assert_eq!(
+            m("5 million euros"),
+            [("5000000".to_string(), "EUR".to_string())]
+        );
         assert!(m("F-16 program of 2022").is_empty());
     }
 }

@@ -11,7 +11,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "actorgraph", version, about = "Turn international-affairs news into a knowledge graph of actor relationships")]
+#[command(
+    name = "actorgraph",
+    version,
+    about = "Turn international-affairs news into a knowledge graph of actor relationships"
+)]
 pub struct Cli {
     /// Ontology directory (actors, rules, cues). Default: $ACTORGRAPH_ONTOLOGY, ./ontology, or the built-in one.
     #[arg(long, global = true)]
@@ -27,6 +31,19 @@ pub struct Cli {
 pub enum EdgeFormat {
     Csv,
     Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum QueryFormat {
+    Table,
+    Csv,
+    Tsv,
+    Json,
+    Xml,
+    /// N-Triples (graph results)
+    Ntriples,
+    /// Turtle (graph results)
+    Turtle,
 }
 
 #[derive(Subcommand, Debug)]
@@ -72,11 +89,184 @@ pub enum Cmd {
         #[arg(long)]
         grep: Option<String>,
     },
+    /// Extract and store documents in the on-disk graph (unchanged documents are skipped).
+    Ingest {
+        #[arg(required = true)]
+        paths: Vec<String>,
+        /// Store directory (default: $ACTORGRAPH_STORE or ./actorgraph-store).
+        #[arg(long)]
+        store: Option<PathBuf>,
+        #[arg(long)]
+        date: Option<String>,
+        /// Documents per transaction.
+        #[arg(long, default_value_t = 64)]
+        batch: usize,
+        /// Extraction threads (default: all cores).
+        #[arg(long, short = 'j')]
+        jobs: Option<usize>,
+    },
+    /// Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the store.
+    Query {
+        /// The query text (or use -f FILE).
+        sparql: Option<String>,
+        #[arg(short = 'f', long = "file")]
+        file: Option<PathBuf>,
+        #[arg(long)]
+        store: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: QueryFormat,
+    },
+    /// Remove a document (by id) from the store.
+    Remove {
+        #[arg(required = true)]
+        docs: Vec<String>,
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
+    /// Counts of documents, sentences, edges by relation and actors by type.
+    Stats {
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
+    /// Export the store: Graphviz DOT, spreadsheet CSV, RDF dumps, GraphML.
+    Export {
+        #[command(subcommand)]
+        what: ExportCmd,
+    },
+    /// The main job: ingest PATHs, then write graph.dot, graph.svg, edges.csv, actors.csv and
+    /// graph.ttl into the output directory.
+    Build {
+        #[arg(required = true)]
+        paths: Vec<String>,
+        #[arg(long)]
+        store: Option<PathBuf>,
+        /// Output directory.
+        #[arg(long, default_value = "exports")]
+        out: PathBuf,
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Check and test the rule and gazetteer files.
     Rules {
         #[command(subcommand)]
         cmd: RulesCmd,
     },
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct GraphFilterArgs {
+    /// Only edges touching this actor (label or id); repeatable.
+    #[arg(long = "actor", id = "actor")]
+    pub actor_names: Vec<String>,
+    /// Only this relation type or its sub-types (e.g. rivalOf, materialCooperation, 19); repeatable.
+    #[arg(long = "relation", id = "relation")]
+    pub relations: Vec<String>,
+    #[arg(long)]
+    pub since: Option<String>,
+    #[arg(long)]
+    pub until: Option<String>,
+    /// Also draw negated edges (dotted).
+    #[arg(long)]
+    pub include_negated: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCmd {
+    /// Graphviz DOT of the actor graph.
+    Dot {
+        #[arg(long)]
+        store: Option<PathBuf>,
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        filter: GraphFilterArgs,
+    },
+    /// edges.csv and actors.csv for spreadsheets.
+    Csv {
+        #[arg(long)]
+        store: Option<PathBuf>,
+        #[arg(short = 'o', long, default_value = ".")]
+        output: PathBuf,
+    },
+    /// The whole store as RDF.
+    Rdf {
+        #[arg(long)]
+        store: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "turtle")]
+        format: crate::export::RdfDump,
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+    },
+    /// GraphML for Gephi and yEd.
+    Graphml {
+        #[arg(long)]
+        store: Option<PathBuf>,
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        filter: GraphFilterArgs,
+    },
+}
+
+impl GraphFilterArgs {
+    fn to_filter(&self) -> Result<crate::export::Filter> {
+        Ok(crate::export::Filter {
+            actors: self.actor_names.clone(),
+            relations: self.relations.clone(),
+            since: parse_date(&self.since)?,
+            until: parse_date(&self.until)?,
+            include_negated: self.include_negated,
+        })
+    }
+}
+
+fn output_writer(path: &Option<PathBuf>) -> Result<Box<dyn Write>> {
+    Ok(match path {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).map_err(|e| anyhow!("{}: {e}", p.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+    })
+}
+
+/// Write the main job's files into `out` from the store.
+pub fn write_build_outputs(
+    engine: &Engine,
+    gs: &crate::store::GraphStore,
+    out: &std::path::Path,
+) -> Result<Vec<String>> {
+    use crate::export::*;
+    std::fs::create_dir_all(out).map_err(|e| anyhow!("{}: {e}", out.display()))?;
+    let edges = gs.edges(&engine.ontology)?;
+    let mut notes = Vec::new();
+    let g = build_graph(&edges, &engine.ontology, &Filter::default());
+    let dot = out.join("graph.dot");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&dot)?);
+    write_dot(&g, &mut w)?;
+    w.flush()?;
+    drop(w);
+    if render_svg(&dot, &out.join("graph.svg"))? {
+        notes.push("graph.svg".to_string());
+    } else {
+        notes.push(
+            "graph.svg skipped: Graphviz `dot` is not installed (apt-get install graphviz)"
+                .to_string(),
+        );
+    }
+    write_edges_csv(&edges, std::fs::File::create(out.join("edges.csv"))?)?;
+    write_actors_csv(gs, &edges, std::fs::File::create(out.join("actors.csv"))?)?;
+    let mut w = std::io::BufWriter::new(std::fs::File::create(out.join("graph.ttl"))?);
+    write_rdf(gs, RdfDump::Turtle, &mut w)?;
+    w.flush()?;
+    notes.insert(
+        0,
+        format!(
+            "{} edges, {} actors in the graph",
+            edges.len(),
+            g.node_count()
+        ),
+    );
+    Ok(notes)
 }
 
 #[derive(Subcommand, Debug)]
@@ -94,7 +284,9 @@ pub enum RulesCmd {
 fn parse_date(d: &Option<String>) -> Result<Option<PartialDate>> {
     match d {
         None => Ok(None),
-        Some(s) => PartialDate::parse_iso(s).map(Some).ok_or_else(|| anyhow!("--date {s:?}: want YYYY-MM-DD")),
+        Some(s) => PartialDate::parse_iso(s)
+            .map(Some)
+            .ok_or_else(|| anyhow!("--date {s:?}: want YYYY-MM-DD")),
     }
 }
 
@@ -104,11 +296,19 @@ fn load_engine(cli: &Cli) -> Result<Engine> {
 }
 
 /// Extract edges from inputs; problems go to stderr. Returns (edges in input order, problems).
-pub fn extract_all(engine: &Engine, paths: &[String], date: Option<PartialDate>, jobs: usize, mut on_edges: impl FnMut(Vec<Edge>) -> Result<()>) -> Result<usize> {
+pub fn extract_all(
+    engine: &Engine,
+    paths: &[String],
+    date: Option<PartialDate>,
+    jobs: usize,
+    mut on_edges: impl FnMut(Vec<Edge>) -> Result<()>,
+) -> Result<usize> {
     let mut problems = 0;
     let mut batch = Vec::new();
     let mut err: Option<anyhow::Error> = None;
-    let flush = |batch: &mut Vec<crate::input::Document>, on_edges: &mut dyn FnMut(Vec<Edge>) -> Result<()>| -> Result<()> {
+    let flush = |batch: &mut Vec<crate::input::Document>,
+                 on_edges: &mut dyn FnMut(Vec<Edge>) -> Result<()>|
+     -> Result<()> {
         let results: Vec<Vec<Edge>> = if jobs > 1 {
             use rayon::prelude::*;
             batch.par_iter().map(|d| engine.extract(d).edges).collect()
@@ -150,12 +350,20 @@ pub fn extract_all(engine: &Engine, paths: &[String], date: Option<PartialDate>,
 /// Run the CLI; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match &cli.cmd {
-        Cmd::Extract { paths, format, date, jobs } => {
+        Cmd::Extract {
+            paths,
+            format,
+            date,
+            jobs,
+        } => {
             let engine = load_engine(&cli)?;
             let date = parse_date(date)?;
             let jobs = jobs.unwrap_or(1);
             if jobs > 1 {
-                rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global().ok();
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(jobs)
+                    .build_global()
+                    .ok();
             }
             let stdout = std::io::stdout();
             let out = std::io::BufWriter::new(stdout.lock());
@@ -189,7 +397,15 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Cmd::Eval { gold, paths, csv, date, doc, show, json } => {
+        Cmd::Eval {
+            gold,
+            paths,
+            csv,
+            date,
+            doc,
+            show,
+            json,
+        } => {
             let gold_rows = eval::load_gold(gold)?;
             let (rows, problems) = if let Some(c) = csv {
                 (eval::load_edges_csv(c)?, 0)
@@ -222,7 +438,10 @@ pub fn run(cli: Cli) -> Result<i32> {
             let engine = load_engine(&cli)?;
             let mut problems = 0;
             read_inputs(paths, parse_date(date)?, |r| match r {
-                Ok(doc) => print!("{}", crate::extract::explain(&engine, &doc, grep.as_deref())),
+                Ok(doc) => print!(
+                    "{}",
+                    crate::extract::explain(&engine, &doc, grep.as_deref())
+                ),
                 Err(p) => {
                     eprintln!("actorgraph: {p}");
                     problems += 1;
@@ -230,7 +449,207 @@ pub fn run(cli: Cli) -> Result<i32> {
             });
             Ok(if problems > 0 { 1 } else { 0 })
         }
-        Cmd::Rules { cmd: RulesCmd::Check } => {
+        Cmd::Ingest {
+            paths,
+            store,
+            date,
+            batch,
+            jobs,
+        } => {
+            let engine = load_engine(&cli)?;
+            let path = store
+                .clone()
+                .unwrap_or_else(crate::store::default_store_path);
+            let gs = crate::store::GraphStore::open(&path)?;
+            let jobs = jobs.unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(1)
+            });
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(jobs)
+                .build_global()
+                .ok();
+            let report = crate::ingest::ingest(
+                &engine,
+                &gs,
+                &cli.actors,
+                paths,
+                parse_date(date)?,
+                (*batch).max(1),
+                jobs,
+            )?;
+            eprintln!("{}", report.summary(&path));
+            Ok(if report.problems > 0 { 1 } else { 0 })
+        }
+        Cmd::Query {
+            sparql,
+            file,
+            store,
+            format,
+        } => {
+            let text = match (sparql, file) {
+                (Some(q), None) => q.clone(),
+                (None, Some(f)) => {
+                    std::fs::read_to_string(f).map_err(|e| anyhow!("{}: {e}", f.display()))?
+                }
+                (None, None) => bail!("give a query, or -f FILE.rq"),
+                (Some(_), Some(_)) => bail!("give either a query or -f FILE, not both"),
+            };
+            let path = store
+                .clone()
+                .unwrap_or_else(crate::store::default_store_path);
+            let gs = crate::store::GraphStore::open_existing(&path)?;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            crate::query::run_query(&gs, &text, *format, &mut out)?;
+            out.flush()?;
+            Ok(0)
+        }
+        Cmd::Remove { docs, store } => {
+            let path = store
+                .clone()
+                .unwrap_or_else(crate::store::default_store_path);
+            let gs = crate::store::GraphStore::open_existing(&path)?;
+            let mut missing = 0;
+            for d in docs {
+                if gs.remove_doc(d)? {
+                    eprintln!("removed {d}");
+                } else {
+                    eprintln!("actorgraph: no document {d:?} in {}", path.display());
+                    missing += 1;
+                }
+            }
+            Ok(if missing > 0 { 1 } else { 0 })
+        }
+        Cmd::Stats { store } => {
+            let path = store
+                .clone()
+                .unwrap_or_else(crate::store::default_store_path);
+            let gs = crate::store::GraphStore::open_existing(&path)?;
+            let st = gs.stats()?;
+            println!("documents  {}", st.documents);
+            println!("sentences  {} (with edges)", st.sentences);
+            println!("edges      {}", st.edges);
+            println!("quads      {}", st.quads);
+            println!("\nedges by relation");
+            for (k, n) in &st.edges_by_relation {
+                println!("  {k:<44} {n:>8}");
+            }
+            println!("\nactors by type");
+            for (k, n) in &st.actors_by_type {
+                println!("  {k:<44} {n:>8}");
+            }
+            Ok(0)
+        }
+        Cmd::Export { what } => {
+            let open = |s: &Option<PathBuf>| {
+                crate::store::GraphStore::open_existing(
+                    &s.clone().unwrap_or_else(crate::store::default_store_path),
+                )
+            };
+            match what {
+                ExportCmd::Dot {
+                    store,
+                    output,
+                    filter,
+                } => {
+                    let engine = load_engine(&cli)?;
+                    let gs = open(store)?;
+                    let g = crate::export::build_graph(
+                        &gs.edges(&engine.ontology)?,
+                        &engine.ontology,
+                        &filter.to_filter()?,
+                    );
+                    let mut w = output_writer(output)?;
+                    crate::export::write_dot(&g, &mut w)?;
+                    w.flush()?;
+                }
+                ExportCmd::Graphml {
+                    store,
+                    output,
+                    filter,
+                } => {
+                    let engine = load_engine(&cli)?;
+                    let gs = open(store)?;
+                    let g = crate::export::build_graph(
+                        &gs.edges(&engine.ontology)?,
+                        &engine.ontology,
+                        &filter.to_filter()?,
+                    );
+                    let mut w = output_writer(output)?;
+                    crate::export::write_graphml(&g, &mut w)?;
+                    w.flush()?;
+                }
+                ExportCmd::Csv { store, output } => {
+                    let engine = load_engine(&cli)?;
+                    let gs = open(store)?;
+                    std::fs::create_dir_all(output)?;
+                    let edges = gs.edges(&engine.ontology)?;
+                    crate::export::write_edges_csv(
+                        &edges,
+                        std::fs::File::create(output.join("edges.csv"))?,
+                    )?;
+                    crate::export::write_actors_csv(
+                        &gs,
+                        &edges,
+                        std::fs::File::create(output.join("actors.csv"))?,
+                    )?;
+                    eprintln!(
+                        "wrote {} and {} ({} edges)",
+                        output.join("edges.csv").display(),
+                        output.join("actors.csv").display(),
+                        edges.len()
+                    );
+                }
+                ExportCmd::Rdf {
+                    store,
+                    format,
+                    output,
+                } => {
+                    let gs = open(store)?;
+                    let mut w = output_writer(output)?;
+                    crate::export::write_rdf(&gs, *format, &mut w)?;
+                    w.flush()?;
+                }
+            }
+            Ok(0)
+        }
+        Cmd::Build {
+            paths,
+            store,
+            out,
+            date,
+        } => {
+            let engine = load_engine(&cli)?;
+            let path = store
+                .clone()
+                .unwrap_or_else(crate::store::default_store_path);
+            let gs = crate::store::GraphStore::open(&path)?;
+            let jobs = std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1);
+            let report = crate::ingest::ingest(
+                &engine,
+                &gs,
+                &cli.actors,
+                paths,
+                parse_date(date)?,
+                64,
+                jobs,
+            )?;
+            eprintln!("{}", report.summary(&path));
+            let notes = write_build_outputs(&engine, &gs, out)?;
+            eprintln!(
+                "wrote {}: graph.dot, edges.csv, actors.csv, graph.ttl; {}",
+                out.display(),
+                notes.join("; ")
+            );
+            Ok(if report.problems > 0 { 1 } else { 0 })
+        }
+        Cmd::Rules {
+            cmd: RulesCmd::Check,
+        } => {
             let dir = cli.ontology.clone().unwrap_or_else(default_ontology_dir);
             let engine = match Engine::load(&dir, &cli.actors) {
                 Ok(e) => e,
@@ -257,7 +676,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             );
             Ok(if problems.is_empty() { 0 } else { 1 })
         }
-        Cmd::Rules { cmd: RulesCmd::Test { verbose } } => {
+        Cmd::Rules {
+            cmd: RulesCmd::Test { verbose },
+        } => {
             let engine = load_engine(&cli)?;
             let outcomes = crate::ruletest::run(&engine);
             for o in &outcomes {
@@ -267,12 +688,19 @@ pub fn run(cli: Cli) -> Result<i32> {
                     println!("ok   {} {}", o.place, o.rule);
                 }
             }
-            println!("{:<42} {:>8} {:>8} {:>6}", "category", "positive", "negative", "failed");
+            println!(
+                "{:<42} {:>8} {:>8} {:>6}",
+                "category", "positive", "negative", "failed"
+            );
             for (cat, (p, n, f)) in crate::ruletest::counts_by_category(&engine, &outcomes) {
                 println!("{cat:<42} {p:>8} {n:>8} {f:>6}");
             }
             let failed = outcomes.iter().filter(|o| !o.passed).count();
-            println!("rules test: {} passed, {} failed", outcomes.len() - failed, failed);
+            println!(
+                "rules test: {} passed, {} failed",
+                outcomes.len() - failed,
+                failed
+            );
             Ok(if failed == 0 { 0 } else { 1 })
         }
     }

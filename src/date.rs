@@ -11,16 +11,28 @@ pub struct PartialDate {
 
 impl PartialDate {
     pub fn year(year: i32) -> Self {
-        PartialDate { year, month: None, day: None }
+        PartialDate {
+            year,
+            month: None,
+            day: None,
+        }
     }
     pub fn month(year: i32, month: u32) -> Self {
-        PartialDate { year, month: Some(month), day: None }
+        PartialDate {
+            year,
+            month: Some(month),
+            day: None,
+        }
     }
     pub fn day(year: i32, month: u32, day: u32) -> Option<Self> {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
         }
-        Some(PartialDate { year, month: Some(month), day: Some(day) })
+        Some(PartialDate {
+            year,
+            month: Some(month),
+            day: Some(day),
+        })
     }
 
     /// Parse `YYYY`, `YYYY-MM`, `YYYY-MM-DD` (a longer timestamp is cut to its date).
@@ -47,7 +59,11 @@ impl PartialDate {
     /// Sortable key of the last day covered.
     pub fn key_end(&self) -> (i32, u32, u32) {
         let m = self.month.unwrap_or(12);
-        (self.year, m, self.day.unwrap_or_else(|| days_in_month(self.year, m)))
+        (
+            self.year,
+            m,
+            self.day.unwrap_or_else(|| days_in_month(self.year, m)),
+        )
     }
 
     /// XSD datatype local name for this precision.
@@ -61,12 +77,20 @@ impl PartialDate {
 
     /// Days since 1970-01-01 (full dates only).
     pub fn days(&self) -> Option<i64> {
-        Some(days_from_civil(self.year as i64, self.month? as i64, self.day? as i64))
+        Some(days_from_civil(
+            self.year as i64,
+            self.month? as i64,
+            self.day? as i64,
+        ))
     }
 
     pub fn from_days(z: i64) -> Self {
         let (y, m, d) = civil_from_days(z);
-        PartialDate { year: y as i32, month: Some(m as u32), day: Some(d as u32) }
+        PartialDate {
+            year: y as i32,
+            month: Some(m as u32),
+            day: Some(d as u32),
+        }
     }
 
     /// 0 = Monday .. 6 = Sunday.
@@ -135,8 +159,16 @@ mod tests {
 
     #[test]
     fn parse_and_print() {
-        assert_eq!(PartialDate::parse_iso("2022-09").unwrap().to_string(), "2022-09");
-        assert_eq!(PartialDate::parse_iso("2025-03-14 20:30:26Z").unwrap().to_string(), "2025-03-14");
+        assert_eq!(
+            PartialDate::parse_iso("2022-09").unwrap().to_string(),
+            "2022-09"
+        );
+        assert_eq!(
+            PartialDate::parse_iso("2025-03-14 20:30:26Z")
+                .unwrap()
+                .to_string(),
+            "2025-03-14"
+        );
         assert!(PartialDate::parse_iso("2022-02-30").is_none());
         assert!(PartialDate::parse_iso("22-01").is_none());
     }
@@ -145,6 +177,9 @@ mod tests {
     fn day_arithmetic() {
         let d = PartialDate::day(2025, 3, 14).unwrap();
         assert_eq!(d.weekday(), Some(4)); // a Friday
-        assert_eq!(PartialDate::from_days(d.days().unwrap() - 14).to_string(), "2025-02-28");
+        assert_eq!(
+            PartialDate::from_days(d.days().unwrap() - 14).to_string(),
+            "2025-02-28"
+        );
     }
 }

@@ -14,7 +14,11 @@ pub struct DataError {
 
 impl DataError {
     pub fn new(file: &Path, line: usize, msg: impl Into<String>) -> Self {
-        DataError { file: file.to_path_buf(), line, msg: msg.into() }
+        DataError {
+            file: file.to_path_buf(),
+            line,
+            msg: msg.into(),
+        }
     }
 }
 
@@ -50,7 +54,11 @@ impl std::error::Error for DataErrors {}
 
 /// 1-based line of a byte offset in `src`.
 pub fn line_of(src: &str, offset: usize) -> usize {
-    src.as_bytes()[..offset.min(src.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    src.as_bytes()[..offset.min(src.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Turn a `toml` parse error into a `DataError` with its line.

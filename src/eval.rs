@@ -66,7 +66,10 @@ pub fn norm_text(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    out.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 pub fn norm_name(s: &str) -> String {
@@ -75,7 +78,9 @@ pub fn norm_name(s: &str) -> String {
         Some(rest) if rest.starts_with(char::is_whitespace) => rest.trim_start().to_string(),
         _ => t,
     };
-    t.chars().filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit()).collect()
+    t.chars()
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        .collect()
 }
 
 fn truthy(s: &str) -> bool {
@@ -114,7 +119,8 @@ fn relation_matches(spec: &str, relation: &str, cameo: &str) -> bool {
 
 /// Read a gold TSV (comment lines start with `#`; a header row names the columns).
 pub fn load_gold(path: &Path) -> Result<Vec<Gold>, DataError> {
-    let src = std::fs::read_to_string(path).map_err(|e| DataError::new(path, 0, format!("cannot read: {e}")))?;
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| DataError::new(path, 0, format!("cannot read: {e}")))?;
     let mut header: Option<Vec<String>> = None;
     let mut rows = Vec::new();
     for (k, line) in src.lines().enumerate() {
@@ -124,15 +130,28 @@ pub fn load_gold(path: &Path) -> Result<Vec<Gold>, DataError> {
         let cells: Vec<&str> = line.split('\t').collect();
         let Some(h) = &header else {
             let h: Vec<String> = cells.iter().map(|s| s.trim().to_string()).collect();
-            for need in ["id", "tier", "source", "relation", "target", "directed", "date", "amount", "evidence"] {
+            for need in [
+                "id", "tier", "source", "relation", "target", "directed", "date", "amount",
+                "evidence",
+            ] {
                 if !h.iter().any(|c| c == need) {
-                    return Err(DataError::new(path, k + 1, format!("gold header lacks column {need:?}")));
+                    return Err(DataError::new(
+                        path,
+                        k + 1,
+                        format!("gold header lacks column {need:?}"),
+                    ));
                 }
             }
             header = Some(h);
             continue;
         };
-        let get = |name: &str| -> String { h.iter().position(|c| c == name).and_then(|i| cells.get(i)).map(|s| s.to_string()).unwrap_or_default() };
+        let get = |name: &str| -> String {
+            h.iter()
+                .position(|c| c == name)
+                .and_then(|i| cells.get(i))
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        };
         let g = Gold {
             id: get("id"),
             tier: get("tier"),
@@ -145,7 +164,11 @@ pub fn load_gold(path: &Path) -> Result<Vec<Gold>, DataError> {
             evidence: get("evidence"),
         };
         if !matches!(g.tier.as_str(), "core" | "extra" | "absent") {
-            return Err(DataError::new(path, k + 1, format!("tier {:?} is not core, extra or absent", g.tier)));
+            return Err(DataError::new(
+                path,
+                k + 1,
+                format!("tier {:?} is not core, extra or absent", g.tier),
+            ));
         }
         rows.push(g);
     }
@@ -154,12 +177,36 @@ pub fn load_gold(path: &Path) -> Result<Vec<Gold>, DataError> {
 
 /// Read an edges CSV (needs the scoring columns).
 pub fn load_edges_csv(path: &Path) -> Result<Vec<EdgeRow>, DataError> {
-    let mut rd = csv::Reader::from_path(path).map_err(|e| DataError::new(path, 0, format!("cannot read: {e}")))?;
-    let headers = rd.headers().map_err(|e| DataError::new(path, 1, e.to_string()))?.clone();
-    let required = ["doc", "sentence", "source", "source_country", "relation", "cameo", "target", "target_country", "date", "amount", "negated"];
-    let missing: Vec<&str> = required.iter().copied().filter(|c| !headers.iter().any(|h| h == *c)).collect();
+    let mut rd = csv::Reader::from_path(path)
+        .map_err(|e| DataError::new(path, 0, format!("cannot read: {e}")))?;
+    let headers = rd
+        .headers()
+        .map_err(|e| DataError::new(path, 1, e.to_string()))?
+        .clone();
+    let required = [
+        "doc",
+        "sentence",
+        "source",
+        "source_country",
+        "relation",
+        "cameo",
+        "target",
+        "target_country",
+        "date",
+        "amount",
+        "negated",
+    ];
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|c| !headers.iter().any(|h| h == *c))
+        .collect();
     if !missing.is_empty() {
-        return Err(DataError::new(path, 1, format!("lacks columns: {}", missing.join(", "))));
+        return Err(DataError::new(
+            path,
+            1,
+            format!("lacks columns: {}", missing.join(", ")),
+        ));
     }
     let idx: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
     let mut out = Vec::new();
@@ -190,20 +237,30 @@ fn edge_matches(g: &Gold, e: &EdgeRow) -> bool {
     if !relation_matches(&g.relation, &e.relation, &e.cameo) {
         return false;
     }
-    let fwd = actor_matches(&g.source, &e.source, &e.source_country) && actor_matches(&g.target, &e.target, &e.target_country);
+    let fwd = actor_matches(&g.source, &e.source, &e.source_country)
+        && actor_matches(&g.target, &e.target, &e.target_country);
     if fwd {
         return true;
     }
     if g.directed.trim().to_lowercase() == "no" {
-        return actor_matches(&g.source, &e.target, &e.target_country) && actor_matches(&g.target, &e.source, &e.source_country);
+        return actor_matches(&g.source, &e.target, &e.target_country)
+            && actor_matches(&g.target, &e.source, &e.source_country);
     }
     false
 }
 
 fn amount_ok(g: &Gold, e: &EdgeRow) -> bool {
-    let Ok(want) = g.amount.trim().parse::<f64>() else { return false };
-    let cleaned: String = e.amount.chars().filter(|c| c.is_ascii_digit() || ".eE+-".contains(*c)).collect();
-    let Ok(got) = cleaned.parse::<f64>() else { return false };
+    let Ok(want) = g.amount.trim().parse::<f64>() else {
+        return false;
+    };
+    let cleaned: String = e
+        .amount
+        .chars()
+        .filter(|c| c.is_ascii_digit() || ".eE+-".contains(*c))
+        .collect();
+    let Ok(got) = cleaned.parse::<f64>() else {
+        return false;
+    };
     (got - want).abs() <= 0.01 * want
 }
 
@@ -244,7 +301,10 @@ fn trunc_chars(s: &str, n: usize) -> String {
 }
 
 pub fn score(gold: &[Gold], edges: &[EdgeRow], doc_filter: Option<&str>) -> Score {
-    let edges: Vec<&EdgeRow> = edges.iter().filter(|e| doc_filter.is_none_or(|d| e.doc.contains(d))).collect();
+    let edges: Vec<&EdgeRow> = edges
+        .iter()
+        .filter(|e| doc_filter.is_none_or(|d| e.doc.contains(d)))
+        .collect();
     let positive: Vec<&EdgeRow> = edges.into_iter().filter(|e| !truthy(&e.negated)).collect();
     let mut found: HashMap<&str, bool> = HashMap::new();
     let mut missed = Vec::new();
@@ -277,23 +337,44 @@ pub fn score(gold: &[Gold], edges: &[EdgeRow], doc_filter: Option<&str>) -> Scor
         }
     }
     let wanted: Vec<&Gold> = gold.iter().filter(|g| g.tier != "absent").collect();
-    let unmatched: Vec<&&EdgeRow> = positive.iter().filter(|e| !wanted.iter().any(|g| edge_matches(g, e))).collect();
+    let unmatched: Vec<&&EdgeRow> = positive
+        .iter()
+        .filter(|e| !wanted.iter().any(|g| edge_matches(g, e)))
+        .collect();
     let recall = |tier: &str| {
         let ids: Vec<&Gold> = gold.iter().filter(|g| g.tier == tier).collect();
-        (ids.iter().filter(|g| found.get(g.id.as_str()).copied().unwrap_or(false)).count(), ids.len())
+        (
+            ids.iter()
+                .filter(|g| found.get(g.id.as_str()).copied().unwrap_or(false))
+                .count(),
+            ids.len(),
+        )
     };
     let core = recall("core");
     let extra = recall("extra");
     let tp = positive.len() - unmatched.len();
     let mut details = Vec::new();
     for g in &missed {
-        details.push(format!("MISSED {} {}: {} -{}-> {} | {}", g.id, g.tier, g.source, g.relation, g.target, g.evidence));
+        details.push(format!(
+            "MISSED {} {}: {} -{}-> {} | {}",
+            g.id, g.tier, g.source, g.relation, g.target, g.evidence
+        ));
     }
     for e in &unmatched {
-        details.push(format!("UNMATCHED {} -{}/{}-> {} | {}", e.source, e.relation, e.cameo, e.target, trunc_chars(&e.sentence, 120)));
+        details.push(format!(
+            "UNMATCHED {} -{}/{}-> {} | {}",
+            e.source,
+            e.relation,
+            e.cameo,
+            e.target,
+            trunc_chars(&e.sentence, 120)
+        ));
     }
     for (g, e) in &violations {
-        details.push(format!("VIOLATION {}: {} -{}/{}-> {} | {}", g.id, e.source, e.relation, e.cameo, e.target, g.evidence));
+        details.push(format!(
+            "VIOLATION {}: {} -{}/{}-> {} | {}",
+            g.id, e.source, e.relation, e.cameo, e.target, g.evidence
+        ));
     }
     Score {
         core_found: core.0,
@@ -302,7 +383,11 @@ pub fn score(gold: &[Gold], edges: &[EdgeRow], doc_filter: Option<&str>) -> Scor
         extra_total: extra.1,
         edges: positive.len(),
         edges_matching_gold: tp,
-        precision: if positive.is_empty() { 0.0 } else { py_round3(tp as f64 / positive.len() as f64) },
+        precision: if positive.is_empty() {
+            0.0
+        } else {
+            py_round3(tp as f64 / positive.len() as f64)
+        },
         attributes_right: attr_ok,
         attributes_checked: attr_total,
         absent_violations: violations.len(),
@@ -354,7 +439,10 @@ mod tests {
     fn names_and_text_normalise_like_score_py() {
         assert_eq!(norm_name("The United States"), "unitedstates");
         assert_eq!(norm_name("Michael “Erik” Kurilla"), "michaelerikkurilla");
-        assert_eq!(norm_text("India – Pakistan’s  arch-rival"), "india - pakistan's arch-rival");
+        assert_eq!(
+            norm_text("India – Pakistan’s  arch-rival"),
+            "india - pakistan's arch-rival"
+        );
         assert_eq!(py_float(0.9), "0.9");
         assert_eq!(py_float(1.0), "1.0");
         assert_eq!(py_float(0.9166), "0.917");
@@ -363,7 +451,11 @@ mod tests {
     #[test]
     fn matches_actor_specs() {
         assert!(actor_matches("@USA", "State Department", "USA"));
-        assert!(actor_matches("TTP|Pakistani Taliban", "the Pakistani Taliban", "PAK"));
+        assert!(actor_matches(
+            "TTP|Pakistani Taliban",
+            "the Pakistani Taliban",
+            "PAK"
+        ));
         assert!(!actor_matches("@PAK", "India", "IND"));
         assert!(relation_matches("18|19", "assault", "186"));
         assert!(relation_matches("rivalOf", "rivalOf", ""));

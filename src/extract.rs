@@ -1,7 +1,7 @@
 //! Edges: the engine that runs text → actors → rules over a document and builds typed,
 //! attributed, traceable edges (negation, modality, date, amount, object, provenance).
 
-use crate::actors::{join_tokens, DocActors, Mention, MentionKind, Recognizer};
+use crate::actors::{join_tokens, DocActors, Lexicon, Mention, MentionKind, Recognizer};
 use crate::attrs::{find_dates, find_money, DateExpr, Money};
 use crate::date::PartialDate;
 use crate::error::DataError;
@@ -22,6 +22,7 @@ pub struct Engine {
     pub cues: Cues,
     pub rules: Vec<Rule>,
     pub text: TextConfig,
+    pub lexicon: Lexicon,
     pub dir: PathBuf,
 }
 
@@ -44,22 +45,50 @@ impl Engine {
         let one = |e: DataError| vec![e];
         let ontology = Ontology::load(&dir.join("actorgraph.ttl")).map_err(one)?;
         let cues = Cues::load(&dir.join("cues.toml")).map_err(one)?;
-        let abbrevs: HashSet<String> = cues.text.abbreviations.iter().map(|s| s.to_lowercase()).collect();
-        let boilerplate = cues.text.boilerplate.iter().map(|b| regex::Regex::new(b).expect("checked on load")).collect();
-        let text = TextConfig { abbreviations: abbrevs.clone(), boilerplate };
+        let abbrevs: HashSet<String> = cues
+            .text
+            .abbreviations
+            .iter()
+            .map(|s| s.to_lowercase())
+            .collect();
+        let boilerplate = cues
+            .text
+            .boilerplate
+            .iter()
+            .map(|b| regex::Regex::new(b).expect("checked on load"))
+            .collect();
+        let text = TextConfig {
+            abbreviations: abbrevs.clone(),
+            boilerplate,
+        };
         let agents = Agents::load(&dir.join("agents.toml"), &ontology.actor_types).map_err(one)?;
         let mut gazetteer = Gazetteer::default();
-        gazetteer.load_path(&dir.join("actors"), &ontology.actor_types, &abbrevs).map_err(one)?;
+        gazetteer
+            .load_path(&dir.join("actors"), &ontology.actor_types, &abbrevs)
+            .map_err(one)?;
         for p in extra_actors {
             if crate::phoenix::looks_like_phoenix(p) {
                 crate::phoenix::load(&mut gazetteer, p, &abbrevs).map_err(one)?;
             } else {
-                gazetteer.load_path(p, &ontology.actor_types, &abbrevs).map_err(one)?;
+                gazetteer
+                    .load_path(p, &ontology.actor_types, &abbrevs)
+                    .map_err(one)?;
             }
         }
+        gazetteer.finish();
         gazetteer.check_parents(&dir.join("actors"));
         let rules = load_rules(&dir.join("rules"), &ontology)?;
-        Ok(Engine { ontology, gazetteer, agents, cues, rules, text, dir: dir.to_path_buf() })
+        let lexicon = Lexicon::new(&agents, &cues, &abbrevs);
+        Ok(Engine {
+            ontology,
+            gazetteer,
+            agents,
+            cues,
+            rules,
+            text,
+            lexicon,
+            dir: dir.to_path_buf(),
+        })
     }
 }
 
@@ -155,7 +184,7 @@ struct Pending {
 impl Engine {
     /// Extract the edges of a document.
     pub fn extract(&self, doc: &Document) -> DocResult {
-        let rec = Recognizer::new(&self.gazetteer, &self.agents, &self.cues, &self.text.abbreviations);
+        let rec = Recognizer::new(&self.gazetteer, &self.agents, &self.lexicon);
         let mut actors = DocActors::default();
         let mut pending: Vec<Pending> = Vec::new();
         let sents = sentences(&doc.text, &self.text);
@@ -170,15 +199,25 @@ impl Engine {
                 continue;
             }
             let money = find_money(&s.tokens, &self.cues.money);
-            self.match_sentence(doc, si, s, &mentions, &dates, &money, &mut actors, &mut pending);
+            self.match_sentence(
+                doc,
+                si,
+                s,
+                &mentions,
+                &dates,
+                &money,
+                &mut actors,
+                &mut pending,
+            );
         }
         // persons take their country from the body they lead or belong to
         for p in &pending {
-            if p.edge.relation == "leaderOf" || p.edge.relation == "memberOf" {
-                if actors.actors[p.src].kind == "Person" && actors.actors[p.src].country.is_empty() {
-                    let c = actors.actors[p.tgt].country.clone();
-                    actors.actors[p.src].country = c;
-                }
+            if (p.edge.relation == "leaderOf" || p.edge.relation == "memberOf")
+                && actors.actors[p.src].kind == "Person"
+                && actors.actors[p.src].country.is_empty()
+            {
+                let c = actors.actors[p.tgt].country.clone();
+                actors.actors[p.src].country = c;
             }
         }
         let edges = pending
@@ -189,7 +228,11 @@ impl Engine {
                 p.edge
             })
             .collect();
-        DocResult { edges, sentences: sent_out, actors: actors.actors }
+        DocResult {
+            edges,
+            sentences: sent_out,
+            actors: actors.actors,
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -205,7 +248,10 @@ impl Engine {
         pending: &mut Vec<Pending>,
     ) {
         let toks = &s.tokens;
-        let types: Vec<String> = mentions.iter().map(|m| actors.actors[m.actor].kind.clone()).collect();
+        let types: Vec<String> = mentions
+            .iter()
+            .map(|m| actors.actors[m.actor].kind.clone())
+            .collect();
         let money_spans: Vec<(usize, usize)> = money.iter().map(|m| (m.start, m.end)).collect();
         let date_spans: Vec<(usize, usize)> = dates.iter().map(|d| (d.start, d.end)).collect();
         let view = SentenceView::new(toks, mentions, types, &money_spans, &date_spans);
@@ -217,20 +263,34 @@ impl Engine {
             }
             for m in rule.pattern.find(&view) {
                 let (ms, mt) = (&mentions[m.src], &mentions[m.tgt]);
-                if ms.actor == mt.actor || actors.actors[ms.actor].id == actors.actors[mt.actor].id {
+                if ms.actor == mt.actor || actors.actors[ms.actor].id == actors.actors[mt.actor].id
+                {
                     continue;
                 }
                 let rt = &self.ontology.relations[&rule.relation];
                 let trigger = m.words.first().copied().unwrap_or(m.start);
                 let negated = self.negated(toks, m.start, m.end, mentions);
                 let modality = self.modality(toks, m.start, m.end);
-                let date = nearest(dates.iter().map(|d| (d.start, d.end, d.date)), m.start, m.end, 40);
-                let amount = nearest(money.iter().map(|x| (x.start, x.end, (x.value, x.currency.clone()))), m.start, m.end, 10);
+                let date = nearest(
+                    dates.iter().map(|d| (d.start, d.end, d.date)),
+                    m.start,
+                    m.end,
+                    40,
+                );
+                let amount = nearest(
+                    money
+                        .iter()
+                        .map(|x| (x.start, x.end, (x.value, x.currency.clone()))),
+                    m.start,
+                    m.end,
+                    10,
+                );
                 let object = m
                     .obj
                     .map(|(a, b)| object_text(&toks[a..b]))
                     .unwrap_or_default();
-                let confidence = (rule.confidence * ms.confidence.min(mt.confidence) * 100.0).round() / 100.0;
+                let confidence =
+                    (rule.confidence * ms.confidence.min(mt.confidence) * 100.0).round() / 100.0;
                 let _ = trigger;
                 let (src, tgt) = (ms.actor, mt.actor);
                 let edge = Edge {
@@ -242,7 +302,11 @@ impl Engine {
                     source: EdgeActor::from(&actors.actors[src]),
                     target: EdgeActor::from(&actors.actors[tgt]),
                     relation: rule.relation.clone(),
-                    cameo: rule.cameo.clone().or_else(|| rt.cameo.clone()).unwrap_or_default(),
+                    cameo: rule
+                        .cameo
+                        .clone()
+                        .or_else(|| rt.cameo.clone())
+                        .unwrap_or_default(),
                     quad_class: rt.quad.clone().unwrap_or_default(),
                     structural: rt.structural,
                     symmetric: rule.symmetric,
@@ -265,7 +329,13 @@ impl Engine {
     }
 
     /// A negation cue inside the match, or shortly before it in the same clause.
-    fn negated(&self, toks: &[crate::text::Token], start: usize, end: usize, _m: &[Mention]) -> bool {
+    fn negated(
+        &self,
+        toks: &[crate::text::Token],
+        start: usize,
+        end: usize,
+        _m: &[Mention],
+    ) -> bool {
         let from = start.saturating_sub(self.cues.negation.window_before);
         let mut lo = from;
         for k in (from..start).rev() {
@@ -274,12 +344,14 @@ impl Engine {
                 break;
             }
         }
-        toks[lo..end].iter().any(|t| self.cues.negation.words.iter().any(|w| *w == t.lower))
+        toks[lo..end]
+            .iter()
+            .any(|t| self.cues.negation.words.contains(&t.lower))
     }
 
     fn modality(&self, toks: &[crate::text::Token], start: usize, end: usize) -> Modality {
         let has = |list: &Vec<String>, range: std::ops::Range<usize>| {
-            toks[range].iter().any(|t| list.iter().any(|w| *w == t.lower))
+            toks[range].iter().any(|t| list.contains(&t.lower))
         };
         let before = start.saturating_sub(8)..end;
         if has(&self.cues.modality.claimed, 0..end) {
@@ -295,7 +367,12 @@ impl Engine {
 }
 
 /// The attribute inside the match, else the nearest one within `reach` tokens.
-fn nearest<T: Clone>(items: impl Iterator<Item = (usize, usize, T)>, start: usize, end: usize, reach: usize) -> Option<T> {
+fn nearest<T: Clone>(
+    items: impl Iterator<Item = (usize, usize, T)>,
+    start: usize,
+    end: usize,
+    reach: usize,
+) -> Option<T> {
     let mut best: Option<(usize, T)> = None;
     for (s, e, v) in items {
         let dist = if s >= start && e <= end {
@@ -324,7 +401,12 @@ fn object_text(toks: &[crate::text::Token]) -> String {
         }
     }
     let mut s = 0;
-    while s < toks.len() && matches!(toks[s].lower.as_str(), "the" | "a" | "an" | "its" | "their" | "'s") {
+    while s < toks.len()
+        && matches!(
+            toks[s].lower.as_str(),
+            "the" | "a" | "an" | "its" | "their" | "'s"
+        )
+    {
         s += 1;
     }
     join_tokens(&toks[s..])
@@ -336,14 +418,22 @@ fn dedupe(pending: &mut Vec<Pending>, from: usize, actors: &DocActors) {
     let mut keep: Vec<Pending> = Vec::new();
     for p in pending.drain(from..) {
         let key = |q: &Pending| {
-            let (a, b) = (actors.actors[q.src].id.clone(), actors.actors[q.tgt].id.clone());
-            let (a, b) = if q.edge.symmetric && b < a { (b, a) } else { (a, b) };
+            let (a, b) = (
+                actors.actors[q.src].id.clone(),
+                actors.actors[q.tgt].id.clone(),
+            );
+            let (a, b) = if q.edge.symmetric && b < a {
+                (b, a)
+            } else {
+                (a, b)
+            };
             (a, b, q.edge.relation.clone())
         };
         let k = key(&p);
         if let Some(existing) = keep.iter_mut().find(|q| key(q) == k) {
             let better = (!p.edge.negated && existing.edge.negated)
-                || (p.edge.negated == existing.edge.negated && p.edge.confidence > existing.edge.confidence);
+                || (p.edge.negated == existing.edge.negated
+                    && p.edge.confidence > existing.edge.confidence);
             if better {
                 *existing = p;
             }
@@ -357,7 +447,7 @@ fn dedupe(pending: &mut Vec<Pending>, from: usize, actors: &DocActors) {
 /// A readable trace of how a document is read (for rule authors): sentences, mentions, edges.
 pub fn explain(engine: &Engine, doc: &Document, grep: Option<&str>) -> String {
     use std::fmt::Write as _;
-    let rec = Recognizer::new(&engine.gazetteer, &engine.agents, &engine.cues, &engine.text.abbreviations);
+    let rec = Recognizer::new(&engine.gazetteer, &engine.agents, &engine.lexicon);
     let mut actors = DocActors::default();
     let result = engine.extract(doc);
     let mut out = String::new();
@@ -369,13 +459,32 @@ pub fn explain(engine: &Engine, doc: &Document, grep: Option<&str>) -> String {
         if grep.is_some_and(|g| !text.contains(g)) {
             continue;
         }
-        let _ = writeln!(out, "[{}:{}] chars {}..{}: {}", doc.id, si, s.cstart, s.cend, text);
+        let _ = writeln!(
+            out,
+            "[{}:{}] chars {}..{}: {}",
+            doc.id, si, s.cstart, s.cend, text
+        );
         for m in &mentions {
             let a = &actors.actors[m.actor];
-            let _ = writeln!(out, "    actor {:?} -> {} ({}, {}, {}) {:?}/{:?}", join_tokens(&s.tokens[m.start..m.end]), a.label, a.id, a.kind, a.country, m.kind, m.role);
+            let _ = writeln!(
+                out,
+                "    actor {:?} -> {} ({}, {}, {}) {:?}/{:?}",
+                join_tokens(&s.tokens[m.start..m.end]),
+                a.label,
+                a.id,
+                a.kind,
+                a.country,
+                m.kind,
+                m.role
+            );
         }
         for d in &dates {
-            let _ = writeln!(out, "    date {:?} -> {}", join_tokens(&s.tokens[d.start..d.end]), d.date);
+            let _ = writeln!(
+                out,
+                "    date {:?} -> {}",
+                join_tokens(&s.tokens[d.start..d.end]),
+                d.date
+            );
         }
         for e in result.edges.iter().filter(|e| e.sentence_index == si) {
             let _ = writeln!(

@@ -102,8 +102,14 @@ impl Validity {
     /// Is the alias valid at `date` (unknown date: yes)?
     pub fn valid_at(&self, date: Option<&PartialDate>) -> bool {
         let Some(d) = date else { return true };
-        let after_from = self.from.as_ref().is_none_or(|f| d.key_end() >= f.key_start());
-        let before_to = self.to.as_ref().is_none_or(|t| d.key_start() <= t.key_end());
+        let after_from = self
+            .from
+            .as_ref()
+            .is_none_or(|f| d.key_end() >= f.key_start());
+        let before_to = self
+            .to
+            .as_ref()
+            .is_none_or(|t| d.key_start() <= t.key_end());
         after_from && (before_to || self.retrospective)
     }
 }
@@ -144,9 +150,13 @@ fn parse_date_field(file: &Path, line: usize, s: &str) -> Result<Option<PartialD
     if s.trim().is_empty() {
         return Ok(None);
     }
-    PartialDate::parse_iso(s.trim())
-        .map(Some)
-        .ok_or_else(|| DataError::new(file, line, format!("invalid date {s:?} (want YYYY, YYYY-MM or YYYY-MM-DD)")))
+    PartialDate::parse_iso(s.trim()).map(Some).ok_or_else(|| {
+        DataError::new(
+            file,
+            line,
+            format!("invalid date {s:?} (want YYYY, YYYY-MM or YYYY-MM-DD)"),
+        )
+    })
 }
 
 impl Gazetteer {
@@ -186,11 +196,23 @@ impl Gazetteer {
             let line = line_of(&src, a.span().start);
             let a = a.into_inner();
             let id = a.id.get_ref().clone();
-            if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || "._-:".contains(c)) {
-                return Err(DataError::new(path, line_of(&src, a.id.span().start), format!("invalid actor id {id:?}")));
+            if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "._-:".contains(c))
+            {
+                return Err(DataError::new(
+                    path,
+                    line_of(&src, a.id.span().start),
+                    format!("invalid actor id {id:?}"),
+                ));
             }
             if self.by_id.contains_key(&id) {
-                return Err(DataError::new(path, line_of(&src, a.id.span().start), format!("duplicate actor id {id:?}")));
+                return Err(DataError::new(
+                    path,
+                    line_of(&src, a.id.span().start),
+                    format!("duplicate actor id {id:?}"),
+                ));
             }
             let kind = a.kind.get_ref().clone();
             if !actor_types.is_empty() && !actor_types.contains(&kind) {
@@ -199,11 +221,27 @@ impl Gazetteer {
                 return Err(DataError::new(
                     path,
                     line_of(&src, a.kind.span().start),
-                    format!("actor {id}: unknown type {kind:?} (known: {})", known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
+                    format!(
+                        "actor {id}: unknown type {kind:?} (known: {})",
+                        known
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 ));
             }
-            if !a.country.is_empty() && !(a.country.len() == 3 && a.country.chars().all(|c| c.is_ascii_uppercase())) {
-                return Err(DataError::new(path, line, format!("actor {id}: country {:?} is not an ISO 3166 alpha-3 code", a.country)));
+            if !a.country.is_empty()
+                && (a.country.len() != 3 || !a.country.chars().all(|c| c.is_ascii_uppercase()))
+            {
+                return Err(DataError::new(
+                    path,
+                    line,
+                    format!(
+                        "actor {id}: country {:?} is not an ISO 3166 alpha-3 code",
+                        a.country
+                    ),
+                ));
             }
             let idx = self.actors.len();
             let mut aliases: Vec<String> = a.aliases.iter().map(|s| s.get_ref().clone()).collect();
@@ -213,26 +251,68 @@ impl Gazetteer {
                 label: a.label.clone(),
                 kind,
                 country: a.country.clone(),
-                parent: a.parent.as_ref().map(|p| p.get_ref().clone()).unwrap_or_default(),
+                parent: a
+                    .parent
+                    .as_ref()
+                    .map(|p| p.get_ref().clone())
+                    .unwrap_or_default(),
                 wikidata: a.wikidata.clone(),
                 aliases,
                 confidence: 1.0,
             });
             self.by_id.insert(id.clone(), idx);
             let label_line = line;
-            self.add_alias(path, label_line, idx, &a.label, AliasKind::Name, None, abbrevs);
+            self.add_alias(
+                path,
+                label_line,
+                idx,
+                &a.label,
+                AliasKind::Name,
+                None,
+                abbrevs,
+            );
             for s in &a.aliases {
-                self.add_alias(path, line_of(&src, s.span().start), idx, s.get_ref(), AliasKind::Name, None, abbrevs);
+                self.add_alias(
+                    path,
+                    line_of(&src, s.span().start),
+                    idx,
+                    s.get_ref(),
+                    AliasKind::Name,
+                    None,
+                    abbrevs,
+                );
             }
             for s in &a.capitals {
-                self.add_alias(path, line_of(&src, s.span().start), idx, s.get_ref(), AliasKind::Capital, None, abbrevs);
+                self.add_alias(
+                    path,
+                    line_of(&src, s.span().start),
+                    idx,
+                    s.get_ref(),
+                    AliasKind::Capital,
+                    None,
+                    abbrevs,
+                );
             }
             let dems: Vec<String> = a.demonyms.iter().map(|s| s.get_ref().clone()).collect();
             for s in &a.demonyms {
                 let d = s.get_ref();
-                let plural = dems.iter().any(|o| o != d && d.starts_with(o.as_str()) && d.len() > o.len());
-                let kind = if plural { AliasKind::DemonymPlural } else { AliasKind::Demonym };
-                self.add_alias(path, line_of(&src, s.span().start), idx, d, kind, None, abbrevs);
+                let plural = dems
+                    .iter()
+                    .any(|o| o != d && d.starts_with(o.as_str()) && d.len() > o.len());
+                let kind = if plural {
+                    AliasKind::DemonymPlural
+                } else {
+                    AliasKind::Demonym
+                };
+                self.add_alias(
+                    path,
+                    line_of(&src, s.span().start),
+                    idx,
+                    d,
+                    kind,
+                    None,
+                    abbrevs,
+                );
             }
             for d in &a.dated {
                 let l = line_of(&src, d.span().start);
@@ -247,7 +327,11 @@ impl Gazetteer {
             for r in &a.roles {
                 let l = line_of(&src, r.span().start);
                 let r = r.get_ref();
-                let v = Validity { from: parse_date_field(path, l, &r.from)?, to: parse_date_field(path, l, &r.to)?, retrospective: false };
+                let v = Validity {
+                    from: parse_date_field(path, l, &r.from)?,
+                    to: parse_date_field(path, l, &r.to)?,
+                    retrospective: false,
+                };
                 self.roles.push((idx, r.title.clone(), r.of.clone(), v));
             }
         }
@@ -267,7 +351,8 @@ impl Gazetteer {
     ) {
         let alias = alias.trim();
         if alias.is_empty() {
-            self.warnings.push(DataError::new(file, line, "empty alias"));
+            self.warnings
+                .push(DataError::new(file, line, "empty alias"));
             return;
         }
         // A dated alias may repeat for several ranges of the same actor.
@@ -289,25 +374,38 @@ impl Gazetteer {
             Some(_) if validity.is_none() => return,
             _ => {}
         }
-        self.alias_sites.entry(alias.to_string()).or_insert(AliasSite {
-            file: file.to_path_buf(),
-            line,
-            actor: self.actors[actor].id.clone(),
-        });
-        let toks: Vec<String> = tokenize(alias, 0, alias.len(), 0, abbrevs).into_iter().map(|t| t.text).collect();
+        self.alias_sites
+            .entry(alias.to_string())
+            .or_insert(AliasSite {
+                file: file.to_path_buf(),
+                line,
+                actor: self.actors[actor].id.clone(),
+            });
+        let toks: Vec<String> = tokenize(alias, 0, alias.len(), 0, abbrevs)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
         if toks.is_empty() {
             return;
         }
         let mut variants = vec![toks.clone()];
         let upper: Vec<String> = toks.iter().map(|t| t.to_uppercase()).collect();
-        if upper != toks && toks.iter().any(|t| t.chars().next().is_some_and(|c| c.is_uppercase())) {
+        if upper != toks
+            && toks
+                .iter()
+                .any(|t| t.chars().next().is_some_and(|c| c.is_uppercase()))
+        {
             variants.push(upper);
         }
         for v in variants {
-            let e = Entry { tokens: v.clone(), actor, kind, validity: validity.clone() };
+            let e = Entry {
+                tokens: v.clone(),
+                actor,
+                kind,
+                validity: validity.clone(),
+            };
             let list = self.index.entry(v[0].clone()).or_default();
             list.push(e);
-            list.sort_by(|a, b| b.tokens.len().cmp(&a.tokens.len()));
         }
     }
 
@@ -318,15 +416,27 @@ impl Gazetteer {
                 self.warnings.push(DataError::new(
                     files_hint,
                     0,
-                    format!("actor {}: parent {:?} is not a known actor id", a.id, a.parent),
+                    format!(
+                        "actor {}: parent {:?} is not a known actor id",
+                        a.id, a.parent
+                    ),
                 ));
             }
         }
     }
 
     /// Add a case-insensitive alias (from a PETRARCH/Phoenix dictionary).
-    pub fn add_ci_alias(&mut self, actor: usize, alias: &str, validity: Option<Validity>, abbrevs: &HashSet<String>) {
-        let toks: Vec<String> = tokenize(alias, 0, alias.len(), 0, abbrevs).into_iter().map(|t| t.lower).collect();
+    pub fn add_ci_alias(
+        &mut self,
+        actor: usize,
+        alias: &str,
+        validity: Option<Validity>,
+        abbrevs: &HashSet<String>,
+    ) {
+        let toks: Vec<String> = tokenize(alias, 0, alias.len(), 0, abbrevs)
+            .into_iter()
+            .map(|t| t.lower)
+            .collect();
         if toks.is_empty() {
             return;
         }
@@ -334,8 +444,19 @@ impl Gazetteer {
         if list.iter().any(|e| e.tokens == toks) {
             return;
         }
-        list.push(Entry { tokens: toks, actor, kind: AliasKind::Name, validity });
-        list.sort_by(|a, b| b.tokens.len().cmp(&a.tokens.len()));
+        list.push(Entry {
+            tokens: toks,
+            actor,
+            kind: AliasKind::Name,
+            validity,
+        });
+    }
+
+    /// Sort every alias list longest first; call after loading.
+    pub fn finish(&mut self) {
+        for list in self.index.values_mut().chain(self.ci_index.values_mut()) {
+            list.sort_by_key(|e| std::cmp::Reverse(e.tokens.len()));
+        }
     }
 
     /// Add an actor (for dictionary readers); returns its index.
@@ -361,7 +482,13 @@ impl Gazetteer {
         if let Some(list) = self.index.get(&tokens[i].text) {
             for e in list {
                 let n = e.tokens.len();
-                if i + n <= tokens.len() && e.tokens.iter().zip(&tokens[i..i + n]).all(|(a, t)| *a == t.text) && valid(e) {
+                if i + n <= tokens.len()
+                    && e.tokens
+                        .iter()
+                        .zip(&tokens[i..i + n])
+                        .all(|(a, t)| *a == t.text)
+                    && valid(e)
+                {
                     best = Some((e, n));
                     break;
                 }
@@ -380,7 +507,13 @@ impl Gazetteer {
                 if !tokens[i].is_capitalised() {
                     break;
                 }
-                if i + n <= tokens.len() && e.tokens.iter().zip(&tokens[i..i + n]).all(|(a, t)| *a == t.lower) && valid(e) {
+                if i + n <= tokens.len()
+                    && e.tokens
+                        .iter()
+                        .zip(&tokens[i..i + n])
+                        .all(|(a, t)| *a == t.lower)
+                    && valid(e)
+                {
                     best = Some((e, n));
                     break;
                 }
@@ -410,11 +543,18 @@ impl Gazetteer {
     }
 
     /// Actors of a type holding `title` of `country` at `date` (for "the Pakistani prime minister").
-    pub fn role_holder(&self, title: &str, country: &str, date: Option<&PartialDate>) -> Option<usize> {
+    pub fn role_holder(
+        &self,
+        title: &str,
+        country: &str,
+        date: Option<&PartialDate>,
+    ) -> Option<usize> {
         let date = date?;
         self.roles
             .iter()
-            .find(|(_, t, c, v)| t.eq_ignore_ascii_case(title) && c == country && v.valid_at(Some(date)))
+            .find(|(_, t, c, v)| {
+                t.eq_ignore_ascii_case(title) && c == country && v.valid_at(Some(date))
+            })
             .map(|(i, ..)| *i)
     }
 

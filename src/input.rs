@@ -38,19 +38,29 @@ fn expand(path: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<InputProblem>)
         let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
             Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
             Err(e) => {
-                problems.push(InputProblem { place: path.display().to_string(), msg: format!("cannot read directory: {e}") });
+                problems.push(InputProblem {
+                    place: path.display().to_string(),
+                    msg: format!("cannot read directory: {e}"),
+                });
                 return;
             }
         };
         entries.sort();
         for p in entries {
-            let hidden = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+            let hidden = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
             if hidden {
                 continue;
             }
             if p.is_dir() {
                 expand(&p, out, problems);
-            } else if p.extension().and_then(|x| x.to_str()).is_some_and(|x| TEXT_EXT.contains(&x) || x == "jsonl") {
+            } else if p
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| TEXT_EXT.contains(&x) || x == "jsonl")
+            {
                 out.push(p);
             }
         }
@@ -67,15 +77,26 @@ fn display_id(p: &Path) -> String {
 /// Check a file's bytes: not empty, not binary, valid UTF-8.
 pub fn decode(place: &str, bytes: Vec<u8>) -> Result<String, InputProblem> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(InputProblem { place: place.into(), msg: "empty file (no text to read)".into() });
+        return Err(InputProblem {
+            place: place.into(),
+            msg: "empty file (no text to read)".into(),
+        });
     }
     let sample = &bytes[..bytes.len().min(8192)];
     if sample.contains(&0) {
-        return Err(InputProblem { place: place.into(), msg: "binary file (contains NUL bytes); expected UTF-8 text or JSONL".into() });
+        return Err(InputProblem {
+            place: place.into(),
+            msg: "binary file (contains NUL bytes); expected UTF-8 text or JSONL".into(),
+        });
     }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        InputProblem { place: place.into(), msg: format!("not valid UTF-8 (first bad byte at offset {at}); convert it to UTF-8 first") }
+        InputProblem {
+            place: place.into(),
+            msg: format!(
+                "not valid UTF-8 (first bad byte at offset {at}); convert it to UTF-8 first"
+            ),
+        }
     })
 }
 
@@ -88,18 +109,42 @@ fn json_str(v: &serde_json::Value, key: &str) -> Option<String> {
 }
 
 /// Parse one JSONL line into a document.
-pub fn parse_jsonl_line(place: &str, line: &str, default_date: Option<PartialDate>) -> Result<Document, InputProblem> {
-    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| InputProblem { place: place.into(), msg: format!("broken JSON line: {e}") })?;
+pub fn parse_jsonl_line(
+    place: &str,
+    line: &str,
+    default_date: Option<PartialDate>,
+) -> Result<Document, InputProblem> {
+    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| InputProblem {
+        place: place.into(),
+        msg: format!("broken JSON line: {e}"),
+    })?;
     if !v.is_object() {
-        return Err(InputProblem { place: place.into(), msg: "a JSONL line must be an object with \"id\" and \"text\"".into() });
+        return Err(InputProblem {
+            place: place.into(),
+            msg: "a JSONL line must be an object with \"id\" and \"text\"".into(),
+        });
     }
-    let text = json_str(&v, "text").ok_or_else(|| InputProblem { place: place.into(), msg: "missing \"text\" (a string)".into() })?;
+    let text = json_str(&v, "text").ok_or_else(|| InputProblem {
+        place: place.into(),
+        msg: "missing \"text\" (a string)".into(),
+    })?;
     let id = json_str(&v, "id").unwrap_or_else(|| place.to_string());
     let date = match json_str(&v, "date").or_else(|| json_str(&v, "published")) {
-        Some(d) if !d.trim().is_empty() => Some(PartialDate::parse_iso(&d).ok_or_else(|| InputProblem { place: place.into(), msg: format!("unreadable date {d:?} (want YYYY-MM-DD)") })?),
+        Some(d) if !d.trim().is_empty() => {
+            Some(PartialDate::parse_iso(&d).ok_or_else(|| InputProblem {
+                place: place.into(),
+                msg: format!("unreadable date {d:?} (want YYYY-MM-DD)"),
+            })?)
+        }
         _ => default_date,
     };
-    Ok(Document { id, text, date, title: json_str(&v, "title").unwrap_or_default(), url: json_str(&v, "url").unwrap_or_default() })
+    Ok(Document {
+        id,
+        text,
+        date,
+        title: json_str(&v, "title").unwrap_or_default(),
+        url: json_str(&v, "url").unwrap_or_default(),
+    })
 }
 
 fn is_jsonl(p: &Path) -> bool {
@@ -108,12 +153,19 @@ fn is_jsonl(p: &Path) -> bool {
 
 /// Read all inputs, calling `sink` with each document or problem, in order. Streams JSONL line by
 /// line, so memory does not grow with the corpus.
-pub fn read_inputs(paths: &[String], default_date: Option<PartialDate>, mut sink: impl FnMut(Result<Document, InputProblem>)) {
+pub fn read_inputs(
+    paths: &[String],
+    default_date: Option<PartialDate>,
+    mut sink: impl FnMut(Result<Document, InputProblem>),
+) {
     for p in paths {
         if p == "-" {
             let mut bytes = Vec::new();
             if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-                sink(Err(InputProblem { place: "stdin".into(), msg: format!("cannot read: {e}") }));
+                sink(Err(InputProblem {
+                    place: "stdin".into(),
+                    msg: format!("cannot read: {e}"),
+                }));
                 continue;
             }
             match decode("stdin", bytes) {
@@ -122,17 +174,30 @@ pub fn read_inputs(paths: &[String], default_date: Option<PartialDate>, mut sink
                         if line.trim().is_empty() {
                             continue;
                         }
-                        sink(parse_jsonl_line(&format!("stdin:{}", k + 1), line, default_date));
+                        sink(parse_jsonl_line(
+                            &format!("stdin:{}", k + 1),
+                            line,
+                            default_date,
+                        ));
                     }
                 }
-                Ok(text) => sink(Ok(Document { id: "stdin".into(), text, date: default_date, title: String::new(), url: String::new() })),
+                Ok(text) => sink(Ok(Document {
+                    id: "stdin".into(),
+                    text,
+                    date: default_date,
+                    title: String::new(),
+                    url: String::new(),
+                })),
                 Err(e) => sink(Err(e)),
             }
             continue;
         }
         let path = Path::new(p);
         if !path.exists() {
-            sink(Err(InputProblem { place: p.clone(), msg: "no such file or directory".into() }));
+            sink(Err(InputProblem {
+                place: p.clone(),
+                msg: "no such file or directory".into(),
+            }));
             continue;
         }
         let mut files = Vec::new();
@@ -149,20 +214,37 @@ pub fn read_inputs(paths: &[String], default_date: Option<PartialDate>, mut sink
             }
             match std::fs::read(&f) {
                 Ok(bytes) => match decode(&place, bytes) {
-                    Ok(text) => sink(Ok(Document { id: place, text, date: default_date, title: String::new(), url: String::new() })),
+                    Ok(text) => sink(Ok(Document {
+                        id: place,
+                        text,
+                        date: default_date,
+                        title: String::new(),
+                        url: String::new(),
+                    })),
                     Err(e) => sink(Err(e)),
                 },
-                Err(e) => sink(Err(InputProblem { place, msg: format!("cannot read: {e}") })),
+                Err(e) => sink(Err(InputProblem {
+                    place,
+                    msg: format!("cannot read: {e}"),
+                })),
             }
         }
     }
 }
 
-fn read_jsonl_file(f: &Path, place: &str, default_date: Option<PartialDate>, sink: &mut impl FnMut(Result<Document, InputProblem>)) {
+fn read_jsonl_file(
+    f: &Path,
+    place: &str,
+    default_date: Option<PartialDate>,
+    sink: &mut impl FnMut(Result<Document, InputProblem>),
+) {
     let file = match std::fs::File::open(f) {
         Ok(x) => x,
         Err(e) => {
-            sink(Err(InputProblem { place: place.into(), msg: format!("cannot read: {e}") }));
+            sink(Err(InputProblem {
+                place: place.into(),
+                msg: format!("cannot read: {e}"),
+            }));
             return;
         }
     };
@@ -176,7 +258,10 @@ fn read_jsonl_file(f: &Path, place: &str, default_date: Option<PartialDate>, sin
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
-                sink(Err(InputProblem { place: place.into(), msg: format!("cannot read: {e}") }));
+                sink(Err(InputProblem {
+                    place: place.into(),
+                    msg: format!("cannot read: {e}"),
+                }));
                 return;
             }
         }
@@ -187,15 +272,27 @@ fn read_jsonl_file(f: &Path, place: &str, default_date: Option<PartialDate>, sin
         }
         any = true;
         if buf.contains(&0) {
-            sink(Err(InputProblem { place: lp, msg: "binary data (NUL bytes) in a JSONL line".into() }));
+            sink(Err(InputProblem {
+                place: lp,
+                msg: "binary data (NUL bytes) in a JSONL line".into(),
+            }));
             continue;
         }
         match std::str::from_utf8(&buf) {
             Ok(line) => sink(parse_jsonl_line(&lp, line.trim_end(), default_date)),
-            Err(e) => sink(Err(InputProblem { place: lp, msg: format!("not valid UTF-8 (first bad byte at column {})", e.valid_up_to() + 1) })),
+            Err(e) => sink(Err(InputProblem {
+                place: lp,
+                msg: format!(
+                    "not valid UTF-8 (first bad byte at column {})",
+                    e.valid_up_to() + 1
+                ),
+            })),
         }
     }
     if !any {
-        sink(Err(InputProblem { place: place.into(), msg: "empty file (no JSONL lines)".into() }));
+        sink(Err(InputProblem {
+            place: place.into(),
+            msg: "empty file (no JSONL lines)".into(),
+        }));
     }
 }

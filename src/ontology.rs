@@ -20,8 +20,12 @@ const OWL_SYMMETRIC: &str = "http://www.w3.org/2002/07/owl#SymmetricProperty";
 const OWL_CLASS: &str = "http://www.w3.org/2002/07/owl#Class";
 
 /// The four CAMEO quad classes.
-pub const QUAD_CLASSES: [&str; 4] =
-    ["verbalCooperation", "materialCooperation", "verbalConflict", "materialConflict"];
+pub const QUAD_CLASSES: [&str; 4] = [
+    "verbalCooperation",
+    "materialCooperation",
+    "verbalConflict",
+    "materialConflict",
+];
 
 /// A relation type of the ontology.
 #[derive(Debug, Clone)]
@@ -71,7 +75,9 @@ impl Ontology {
                 NamedOrBlankNode::NamedNode(n) => n.as_str(),
                 _ => continue,
             };
-            let Some(local) = s.strip_prefix(AG) else { continue };
+            let Some(local) = s.strip_prefix(AG) else {
+                continue;
+            };
             let p = q.predicate.as_str();
             let obj_iri = match &q.object {
                 Term::NamedNode(n) => Some(n.as_str()),
@@ -84,12 +90,16 @@ impl Ontology {
             match p {
                 RDFS_SUBCLASS => {
                     if let Some(parent) = obj_iri.and_then(|o| o.strip_prefix(AG)) {
-                        sub.entry(local.to_string()).or_default().push(parent.to_string());
+                        sub.entry(local.to_string())
+                            .or_default()
+                            .push(parent.to_string());
                     }
                 }
                 RDFS_LABEL => {
                     if let Some(l) = obj_lit {
-                        labels.entry(local.to_string()).or_insert_with(|| l.to_string());
+                        labels
+                            .entry(local.to_string())
+                            .or_insert_with(|| l.to_string());
                     }
                 }
                 RDF_TYPE => {
@@ -149,7 +159,9 @@ impl Ontology {
             let quad = if QUAD_CLASSES.contains(&c.as_str()) {
                 Some(c.clone())
             } else {
-                anc.iter().find(|a| QUAD_CLASSES.contains(&a.as_str())).cloned()
+                anc.iter()
+                    .find(|a| QUAD_CLASSES.contains(&a.as_str()))
+                    .cloned()
             };
             relations.insert(
                 c.clone(),
@@ -166,9 +178,17 @@ impl Ontology {
             );
         }
         if relations.is_empty() {
-            return Err(DataError::new(path, 0, "no relation types found (classes under ag:eventRelation or ag:structuralRelation)"));
+            return Err(DataError::new(
+                path,
+                0,
+                "no relation types found (classes under ag:eventRelation or ag:structuralRelation)",
+            ));
         }
-        Ok(Ontology { relations, actor_types, path: path.to_path_buf() })
+        Ok(Ontology {
+            relations,
+            actor_types,
+            path: path.to_path_buf(),
+        })
     }
 }
 
@@ -213,14 +233,25 @@ impl Agents {
             let line = line_of(&src, a.span().start);
             let a = a.into_inner();
             if !actor_types.is_empty() && !actor_types.contains(&a.kind) {
-                return Err(DataError::new(path, line, format!("agent {}: unknown actor type {:?}", a.code, a.kind)));
+                return Err(DataError::new(
+                    path,
+                    line,
+                    format!("agent {}: unknown actor type {:?}", a.code, a.kind),
+                ));
             }
             if !codes.insert(a.code.clone()) {
-                return Err(DataError::new(path, line, format!("duplicate agent code {:?}", a.code)));
+                return Err(DataError::new(
+                    path,
+                    line,
+                    format!("duplicate agent code {:?}", a.code),
+                ));
             }
             agents.push(a);
         }
-        Ok(Agents { agents, name_particles: f.name_particles.into_iter().collect() })
+        Ok(Agents {
+            agents,
+            name_particles: f.name_particles.into_iter().collect(),
+        })
     }
 }
 
@@ -282,7 +313,11 @@ impl Cues {
         for (i, b) in c.text.boilerplate.iter().enumerate() {
             if let Err(e) = regex::Regex::new(b) {
                 let line = src.find(b.as_str()).map(|o| line_of(&src, o)).unwrap_or(0);
-                return Err(DataError::new(path, line, format!("boilerplate pattern {} is not a valid regex: {e}", i + 1)));
+                return Err(DataError::new(
+                    path,
+                    line,
+                    format!("boilerplate pattern {} is not a valid regex: {e}", i + 1),
+                ));
             }
         }
         Ok(c)

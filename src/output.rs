@@ -77,12 +77,15 @@ pub struct CsvEdges<W: Write> {
 
 impl<W: Write> CsvEdges<W> {
     pub fn new(out: W) -> csv::Result<Self> {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
         w.write_record(EDGE_COLUMNS)?;
         Ok(CsvEdges { w })
     }
     pub fn write(&mut self, e: &Edge) -> csv::Result<()> {
-        self.w.write_record(edge_row(e).iter().map(|c| neutralise(c)))
+        self.w
+            .write_record(edge_row(e).iter().map(|c| neutralise(c)))
     }
     pub fn flush(&mut self) -> std::io::Result<()> {
         self.w.flush()

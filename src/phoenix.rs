@@ -32,48 +32,90 @@ struct Code {
 }
 
 fn yymmdd(s: &str) -> Option<PartialDate> {
-    if s.len() != 6 || !s.chars().all(|c| c.is_ascii_digit()) {
+    let s = s.trim();
+    if !s.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let yy: i32 = s[0..2].parse().ok()?;
-    // PETRARCH: two-digit years; 30-99 are 19xx
-    let year = if yy >= 30 { 1900 + yy } else { 2000 + yy };
-    let m: u32 = s[2..4].parse().ok()?;
-    let d: u32 = s[4..6].parse().ok()?;
+    let (year, rest) = match s.len() {
+        // PETRARCH: two-digit years; 30-99 are 19xx
+        6 => {
+            let yy: i32 = s[0..2].parse().ok()?;
+            (if yy >= 30 { 1900 + yy } else { 2000 + yy }, &s[2..])
+        }
+        8 => (s[0..4].parse().ok()?, &s[4..]),
+        _ => return None,
+    };
+    let m: u32 = rest[0..2].parse().ok()?;
+    let d: u32 = rest[2..4].parse().ok()?;
     PartialDate::day(year, m.max(1), d.max(1))
 }
 
-fn parse_code(file: &Path, line: usize, inner: &str) -> Result<Code, DataError> {
+/// Parse `CODE [restriction]`. A restriction that cannot be read is reported as a warning and
+/// ignored (real dictionaries carry a few), not fatal.
+fn parse_code(
+    file: &Path,
+    line: usize,
+    inner: &str,
+    warnings: &mut Vec<DataError>,
+) -> Result<Code, DataError> {
+    let inner = inner.replace("> ", ">").replace("< ", "<");
     let mut parts = inner.split_whitespace();
-    let code = parts.next().ok_or_else(|| DataError::new(file, line, "empty code []"))?.to_string();
+    let code = parts
+        .next()
+        .ok_or_else(|| DataError::new(file, line, "empty code []"))?
+        .to_string();
     let validity = match parts.next() {
         None => None,
         Some(r) => {
-            let bad = || DataError::new(file, line, format!("bad date restriction {r:?} (want YYMMDD-YYMMDD, <YYMMDD or >YYMMDD)"));
-            if let Some(d) = r.strip_prefix('<') {
-                Some(Validity { from: None, to: Some(yymmdd(d).ok_or_else(bad)?), retrospective: false })
+            let v = if let Some(d) = r.strip_prefix('<') {
+                yymmdd(d).map(|d| Validity {
+                    from: None,
+                    to: Some(d),
+                    retrospective: false,
+                })
             } else if let Some(d) = r.strip_prefix('>') {
-                Some(Validity { from: Some(yymmdd(d).ok_or_else(bad)?), to: None, retrospective: false })
+                yymmdd(d).map(|d| Validity {
+                    from: Some(d),
+                    to: None,
+                    retrospective: false,
+                })
             } else if let Some((a, b)) = r.split_once('-') {
-                Some(Validity { from: Some(yymmdd(a).ok_or_else(bad)?), to: Some(yymmdd(b).ok_or_else(bad)?), retrospective: false })
+                yymmdd(a).zip(yymmdd(b)).map(|(a, b)| Validity {
+                    from: Some(a),
+                    to: Some(b),
+                    retrospective: false,
+                })
             } else {
-                return Err(bad());
+                None
+            };
+            if v.is_none() {
+                warnings.push(DataError::new(file, line, format!("bad date restriction {r:?} (want YYMMDD-YYMMDD, <YYMMDD or >YYMMDD); ignored")));
             }
+            v
         }
     };
     Ok(Code { code, validity })
 }
 
 fn name_of(raw: &str) -> String {
-    raw.trim().trim_end_matches('_').replace('_', " ").trim().to_string()
+    raw.trim()
+        .trim_end_matches('_')
+        .replace('_', " ")
+        .trim()
+        .to_string()
 }
 
+/// Dictionary names are upper case: "ABU NIDAL ORGANIZATION" -> "Abu Nidal Organization"; words
+/// of one or two letters ("UN") and words without vowels ("PKK") stay as they are.
 fn title_case(s: &str) -> String {
     s.split(' ')
         .map(|w| {
+            let vowels = w.chars().any(|c| "AEIOUaeiou".contains(c));
             let mut c = w.chars();
             match c.next() {
-                Some(f) if w.len() > 3 || !w.chars().all(|c| c.is_alphabetic()) => f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase(),
+                Some(f) if w.chars().count() > 2 && vowels => {
+                    f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase()
+                }
                 Some(_) => w.to_string(),
                 None => String::new(),
             }
@@ -120,9 +162,11 @@ struct Entry {
 
 /// Load a Phoenix dictionary into the gazetteer. Returns the number of entries read.
 pub fn load(g: &mut Gazetteer, path: &Path, abbrevs: &HashSet<String>) -> Result<usize, DataError> {
-    let bytes = std::fs::read(path).map_err(|e| DataError::new(path, 0, format!("cannot read: {e}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| DataError::new(path, 0, format!("cannot read: {e}")))?;
     let src = String::from_utf8_lossy(&bytes);
     let mut entries: Vec<Entry> = Vec::new();
+    let mut warnings = Vec::new();
     for (k, raw) in src.lines().enumerate() {
         let line = k + 1;
         let text = raw.split('#').next().unwrap_or("");
@@ -131,7 +175,9 @@ pub fn load(g: &mut Gazetteer, path: &Path, abbrevs: &HashSet<String>) -> Result
         }
         let trimmed = text.trim();
         if let Some(syn) = trimmed.strip_prefix('+') {
-            let e = entries.last_mut().ok_or_else(|| DataError::new(path, line, "synonym (+NAME) before any entry"))?;
+            let e = entries
+                .last_mut()
+                .ok_or_else(|| DataError::new(path, line, "synonym (+NAME) before any entry"))?;
             let name = name_of(syn.split('[').next().unwrap_or(""));
             if !name.is_empty() {
                 e.names.push(name);
@@ -139,20 +185,36 @@ pub fn load(g: &mut Gazetteer, path: &Path, abbrevs: &HashSet<String>) -> Result
             continue;
         }
         if trimmed.starts_with('[') {
-            let inner = trimmed.trim_start_matches('[').split(']').next().unwrap_or("");
+            let inner = trimmed
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("");
             if !trimmed.contains(']') {
                 return Err(DataError::new(path, line, "code without closing ]"));
             }
-            let c = parse_code(path, line, inner)?;
-            let e = entries.last_mut().ok_or_else(|| DataError::new(path, line, "code line before any entry"))?;
+            let c = parse_code(path, line, inner, &mut warnings)?;
+            let e = entries
+                .last_mut()
+                .ok_or_else(|| DataError::new(path, line, "code line before any entry"))?;
             e.codes.push(c);
             continue;
         }
         // NAME [CODE] or NAME
         let (name, code) = match trimmed.find('[') {
             Some(p) => {
-                let close = trimmed[p..].find(']').ok_or_else(|| DataError::new(path, line, "code without closing ]"))?;
-                (name_of(&trimmed[..p]), Some(parse_code(path, line, &trimmed[p + 1..p + close])?))
+                let close = trimmed[p..]
+                    .find(']')
+                    .ok_or_else(|| DataError::new(path, line, "code without closing ]"))?;
+                (
+                    name_of(&trimmed[..p]),
+                    Some(parse_code(
+                        path,
+                        line,
+                        &trimmed[p + 1..p + close],
+                        &mut warnings,
+                    )?),
+                )
             }
             None => (name_of(trimmed), None),
         };
@@ -161,7 +223,11 @@ pub fn load(g: &mut Gazetteer, path: &Path, abbrevs: &HashSet<String>) -> Result
         }
         // "UN_ [IGOUNO]" right after "THE_UNITED_NATIONS_ [IGOUNO]" is a separate entry; a name
         // line without a code that follows a coded entry starts a new one too.
-        entries.push(Entry { names: vec![name], codes: code.into_iter().collect(), line });
+        entries.push(Entry {
+            names: vec![name],
+            codes: code.into_iter().collect(),
+            line,
+        });
     }
     // entries without codes take the next entry's code (PETRARCH: "U.N._" after "UN_ [IGOUNO]")
     let mut n = 0;
@@ -171,7 +237,10 @@ pub fn load(g: &mut Gazetteer, path: &Path, abbrevs: &HashSet<String>) -> Result
             let prev = (0..i).rev().find(|&j| !entries[j].codes.is_empty());
             match prev {
                 Some(j) => {
-                    let c = Code { code: entries[j].codes[0].code.clone(), validity: entries[j].codes[0].validity.clone() };
+                    let c = Code {
+                        code: entries[j].codes[0].code.clone(),
+                        validity: entries[j].codes[0].validity.clone(),
+                    };
                     entries[i].codes.push(c);
                 }
                 None => return Err(DataError::new(path, entries[i].line, "entry has no [CODE]")),
@@ -180,9 +249,17 @@ pub fn load(g: &mut Gazetteer, path: &Path, abbrevs: &HashSet<String>) -> Result
         let e = &entries[i];
         let person = e.codes.iter().any(|c| c.validity.is_some());
         // the code in force now (open-ended or latest)
-        let current = e.codes.iter().find(|c| c.validity.as_ref().is_none_or(|v| v.to.is_none())).unwrap_or(e.codes.last().unwrap());
+        let current = e
+            .codes
+            .iter()
+            .find(|c| c.validity.as_ref().is_none_or(|v| v.to.is_none()))
+            .unwrap_or(e.codes.last().unwrap());
         let code = current.code.clone();
-        let country = if code.len() >= 3 && g.get(&code[..3]).is_some_and(|a| a.kind == "State") { code[..3].to_string() } else { String::new() };
+        let country = if code.len() >= 3 && g.get(&code[..3]).is_some_and(|a| a.kind == "State") {
+            code[..3].to_string()
+        } else {
+            String::new()
+        };
         let actor = if person {
             let label = title_case(&e.names[0]);
             g.push_actor(Actor {
@@ -198,7 +275,11 @@ pub fn load(g: &mut Gazetteer, path: &Path, abbrevs: &HashSet<String>) -> Result
         } else if g.get(&code).is_some() {
             g.by_id[&code]
         } else {
-            let parent = if country.is_empty() || code.len() == 3 { String::new() } else { country.clone() };
+            let parent = if country.is_empty() || code.len() == 3 {
+                String::new()
+            } else {
+                country.clone()
+            };
             g.push_actor(Actor {
                 id: format!("phoenix:{code}"),
                 label: title_case(&e.names[0]),
@@ -215,6 +296,7 @@ pub fn load(g: &mut Gazetteer, path: &Path, abbrevs: &HashSet<String>) -> Result
         }
         n += 1;
     }
+    g.warnings.extend(warnings);
     Ok(n)
 }
 
@@ -233,9 +315,17 @@ mod tests {
         assert_eq!(n, 4);
         assert_eq!(g.get("phoenix:IGOUNO").unwrap().kind, "IGO");
         assert_eq!(g.get("phoenix:ZAHIR_SHAH").unwrap().kind, "Person");
-        std::fs::write(&f, "FOO_ [AFG 99]\n").unwrap();
+        std::fs::write(&f, "FOO_ [AFG 99]\nBAR_ [AFG >20070101]\n").unwrap();
+        let mut g = Gazetteer::default();
+        load(&mut g, &f, &HashSet::new()).unwrap();
+        assert_eq!(g.warnings.len(), 1);
+        assert_eq!(g.warnings[0].line, 1);
+        assert!(g.warnings[0].msg.contains("date restriction"));
+        std::fs::write(&f, "+SYNONYM_FIRST\n").unwrap();
         let e = load(&mut Gazetteer::default(), &f, &HashSet::new()).unwrap_err();
-        assert_eq!(e.line, 1);
-        assert!(e.msg.contains("date restriction"));
+        assert_eq!(
+            (e.line, e.msg.as_str()),
+            (1, "synonym (+NAME) before any entry")
+        );
     }
 }

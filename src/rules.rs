@@ -40,7 +40,11 @@ pub enum Class {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Elem {
     Word(Vec<WordAlt>),
-    Slot { slot: Slot, possessive: bool, types: Vec<String> },
+    Slot {
+        slot: Slot,
+        possessive: bool,
+        types: Vec<String>,
+    },
     Gap(usize),
     Obj,
     Class(Class),
@@ -171,12 +175,18 @@ fn parse_seq(toks: &[String], pos: &mut usize, in_group: bool) -> Result<Vec<Nod
                     }
                     Some(")") => {
                         *pos += 1;
-                        nodes.push(Node { elem: Elem::Group(alts), optional: false });
+                        nodes.push(Node {
+                            elem: Elem::Group(alts),
+                            optional: false,
+                        });
                         break;
                     }
                     Some(")?") => {
                         *pos += 1;
-                        nodes.push(Node { elem: Elem::Group(alts), optional: true });
+                        nodes.push(Node {
+                            elem: Elem::Group(alts),
+                            optional: true,
+                        });
                         break;
                     }
                     _ => return Err("a group opened with ( is not closed".into()),
@@ -201,8 +211,13 @@ fn parse_elem(t: &str) -> Result<Node, String> {
     let elem = if let Some(rest) = body.strip_prefix('@') {
         let (name, types) = match rest.find('[') {
             Some(k) => {
-                let inner = rest[k + 1..].strip_suffix(']').ok_or_else(|| format!("{t}: missing ]"))?;
-                (&rest[..k], inner.split('|').map(|s| s.to_string()).collect())
+                let inner = rest[k + 1..]
+                    .strip_suffix(']')
+                    .ok_or_else(|| format!("{t}: missing ]"))?;
+                (
+                    &rest[..k],
+                    inner.split('|').map(|s| s.to_string()).collect(),
+                )
             }
             None => (rest, vec![]),
         };
@@ -215,12 +230,19 @@ fn parse_elem(t: &str) -> Result<Node, String> {
             "tgt" => Slot::Tgt,
             _ => return Err(format!("{t}: unknown slot (use @src or @tgt)")),
         };
-        Elem::Slot { slot, possessive, types }
+        Elem::Slot {
+            slot,
+            possessive,
+            types,
+        }
     } else if let Some(rest) = body.strip_prefix("...") {
         if rest.is_empty() {
             Elem::Gap(DEFAULT_GAP)
         } else {
-            Elem::Gap(rest.parse().map_err(|_| format!("{t}: a gap is ... or ...N with N a number"))?)
+            Elem::Gap(
+                rest.parse()
+                    .map_err(|_| format!("{t}: a gap is ... or ...N with N a number"))?,
+            )
         }
     } else if body == "$obj" {
         Elem::Obj
@@ -231,7 +253,10 @@ fn parse_elem(t: &str) -> Result<Node, String> {
             "num" => Class::Num,
             _ => return Err(format!("{t}: unknown class (#money, #date, #num)")),
         })
-    } else if body.starts_with('$') && body.len() > 1 && body[1..].chars().all(|c| c.is_alphabetic()) {
+    } else if body.starts_with('$')
+        && body.len() > 1
+        && body[1..].chars().all(|c| c.is_alphabetic())
+    {
         return Err(format!("{t}: unknown capture (only $obj)"));
     } else {
         let mut alts = Vec::new();
@@ -307,11 +332,19 @@ impl<'a> SentenceView<'a> {
         for &(s, e) in dates {
             date_at[s] = Some(e);
         }
-        SentenceView { toks, mentions, starts, blocked, money_at, date_at, actor_types: mention_types }
+        SentenceView {
+            toks,
+            mentions,
+            starts,
+            blocked,
+            money_at,
+            date_at,
+            actor_types: mention_types,
+        }
     }
 }
 
-#[derive(Clone, Default)]
+#[derive(Default)]
 struct State {
     src: Option<usize>,
     tgt: Option<usize>,
@@ -319,20 +352,104 @@ struct State {
     words: Vec<usize>,
 }
 
+/// A cheap snapshot of the state to backtrack to.
+#[derive(Clone, Copy)]
+struct Mark {
+    src: Option<usize>,
+    tgt: Option<usize>,
+    obj: Option<(usize, usize)>,
+    words: usize,
+}
+
+impl State {
+    fn mark(&self) -> Mark {
+        Mark {
+            src: self.src,
+            tgt: self.tgt,
+            obj: self.obj,
+            words: self.words.len(),
+        }
+    }
+    fn reset(&mut self, m: Mark) {
+        self.src = m.src;
+        self.tgt = m.tgt;
+        self.obj = m.obj;
+        self.words.truncate(m.words);
+    }
+}
+
+/// Where matching continues: element `i` of `nodes`, then the enclosing sequence (`next`).
+#[derive(Clone, Copy)]
+struct Frame<'a> {
+    nodes: &'a [Node],
+    i: usize,
+    next: Option<&'a Frame<'a>>,
+}
+
+impl<'a> Frame<'a> {
+    fn advance(&self) -> Frame<'a> {
+        Frame {
+            nodes: self.nodes,
+            i: self.i + 1,
+            next: self.next,
+        }
+    }
+    /// The element after the current one, looking into enclosing sequences.
+    fn peek_next(&self) -> Option<&'a Node> {
+        if self.i + 1 < self.nodes.len() {
+            return Some(&self.nodes[self.i + 1]);
+        }
+        let mut f = self.next;
+        while let Some(fr) = f {
+            if fr.i < fr.nodes.len() {
+                return Some(&fr.nodes[fr.i]);
+            }
+            f = fr.next;
+        }
+        None
+    }
+}
+
 impl Pattern {
     /// Quick check: every required word occurs in the sentence.
     pub fn may_match(&self, toks: &[Token]) -> bool {
-        self.required.iter().all(|alts| toks.iter().any(|t| alts.iter().any(|a| a.matches(t))))
+        self.required
+            .iter()
+            .all(|alts| toks.iter().any(|t| alts.iter().any(|a| a.matches(t))))
     }
 
     /// All matches, at most one per start token.
     pub fn find(&self, v: &SentenceView) -> Vec<Match> {
         let mut out = Vec::new();
+        let mut st = State::default();
+        let first_is_slot =
+            matches!(self.nodes[0].elem, Elem::Slot { .. }) && !self.nodes[0].optional;
         for start in 0..v.toks.len() {
-            let mut st = State::default();
-            if let Some(end) = match_seq(&self.nodes, 0, start, v, &mut st, true) {
+            if first_is_slot {
+                let det = matches!(v.toks[start].lower.as_str(), "the" | "a" | "an");
+                if v.starts[start].is_empty() && !(det && !v.starts[start + 1].is_empty()) {
+                    continue;
+                }
+            }
+            st.src = None;
+            st.tgt = None;
+            st.obj = None;
+            st.words.clear();
+            let f = Frame {
+                nodes: &self.nodes,
+                i: 0,
+                next: None,
+            };
+            if let Some(end) = match_seq(&f, start, v, &mut st, true) {
                 if let (Some(src), Some(tgt)) = (st.src, st.tgt) {
-                    out.push(Match { start, end, src, tgt, obj: st.obj, words: st.words });
+                    out.push(Match {
+                        start,
+                        end,
+                        src,
+                        tgt,
+                        obj: st.obj,
+                        words: st.words.clone(),
+                    });
                 }
             }
         }
@@ -340,39 +457,54 @@ impl Pattern {
     }
 }
 
-/// Match `nodes[i..]` at token `p`; returns the end token. `initial`: nothing consumed yet.
-fn match_seq(nodes: &[Node], i: usize, p: usize, v: &SentenceView, st: &mut State, initial: bool) -> Option<usize> {
-    if i == nodes.len() {
-        return Some(p);
+/// Match from frame `f` at token `p`; returns the end token. `initial`: nothing consumed yet.
+fn match_seq(
+    f: &Frame,
+    p: usize,
+    v: &SentenceView,
+    st: &mut State,
+    initial: bool,
+) -> Option<usize> {
+    if f.i == f.nodes.len() {
+        return match f.next {
+            Some(n) => match_seq(n, p, v, st, initial),
+            None => Some(p),
+        };
     }
-    let node = &nodes[i];
-    let saved = st.clone();
-    if let Some(end) = match_node(nodes, i, p, v, st, initial) {
+    let node = &f.nodes[f.i];
+    let saved = st.mark();
+    if let Some(end) = match_node(f, p, v, st, initial) {
         return Some(end);
     }
-    *st = saved;
+    st.reset(saved);
     if node.optional {
-        return match_seq(nodes, i + 1, p, v, st, initial);
+        return match_seq(&f.advance(), p, v, st, initial);
     }
     None
 }
 
 /// The slot is followed by punctuation (an apposition: `@src , the commander of @tgt`).
-fn next_is_punct(nodes: &[Node], i: usize) -> bool {
-    matches!(nodes.get(i + 1).map(|n| &n.elem), Some(Elem::Word(w)) if w.iter().all(|a| matches!(a, WordAlt::Exact(x) if matches!(x.as_str(), "," | "--" | "(" | ":"))))
+fn next_is_punct(f: &Frame) -> bool {
+    matches!(f.peek_next().map(|n| &n.elem), Some(Elem::Word(w)) if w.iter().all(|a| matches!(a, WordAlt::Exact(x) if matches!(x.as_str(), "," | "--" | "(" | ":"))))
 }
 
-fn next_is_hyphen(nodes: &[Node], i: usize) -> bool {
-    matches!(nodes.get(i + 1).map(|n| &n.elem), Some(Elem::Word(w)) if w == &vec![WordAlt::Exact("-".into())])
+fn next_is_hyphen(f: &Frame) -> bool {
+    matches!(f.peek_next().map(|n| &n.elem), Some(Elem::Word(w)) if w.len() == 1 && w[0] == WordAlt::Exact("-".into()))
 }
 
-fn match_node(nodes: &[Node], i: usize, p: usize, v: &SentenceView, st: &mut State, initial: bool) -> Option<usize> {
+fn match_node(
+    f: &Frame,
+    p: usize,
+    v: &SentenceView,
+    st: &mut State,
+    initial: bool,
+) -> Option<usize> {
     let n = v.toks.len();
-    match &nodes[i].elem {
+    match &f.nodes[f.i].elem {
         Elem::Word(alts) => {
             if p < n && alts.iter().any(|a| a.matches(&v.toks[p])) {
                 st.words.push(p);
-                match_seq(nodes, i + 1, p + 1, v, st, false)
+                match_seq(&f.advance(), p + 1, v, st, false)
             } else {
                 None
             }
@@ -383,11 +515,22 @@ fn match_node(nodes: &[Node], i: usize, p: usize, v: &SentenceView, st: &mut Sta
                 Class::Date => v.date_at.get(p).copied().flatten(),
                 Class::Num => (p < n && v.toks[p].kind == TokKind::Number).then_some(p + 1),
             }?;
-            match_seq(nodes, i + 1, end, v, st, false)
+            match_seq(&f.advance(), end, v, st, false)
         }
-        Elem::Slot { slot, possessive, types } => {
+        Elem::Slot {
+            slot,
+            possessive,
+            types,
+        } => {
             // a slot takes its determiner along: "with the United States"
-            let p = if p < n && v.starts[p].is_empty() && matches!(v.toks[p].lower.as_str(), "the" | "a" | "an") { p + 1 } else { p };
+            let p = if p < n
+                && v.starts[p].is_empty()
+                && matches!(v.toks[p].lower.as_str(), "the" | "a" | "an")
+            {
+                p + 1
+            } else {
+                p
+            };
             for &mi in v.starts.get(p)? {
                 let m = &v.mentions[mi];
                 if !types.is_empty() && !types.iter().any(|t| *t == v.actor_types[mi]) {
@@ -401,10 +544,10 @@ fn match_node(nodes: &[Node], i: usize, p: usize, v: &SentenceView, st: &mut Sta
                     if end < n && v.toks[end].text == "'s" {
                         end += 1;
                     }
-                } else if initial && !next_is_punct(nodes, i) {
+                } else if initial && !next_is_punct(f) {
                     match m.role {
                         Role::Object | Role::Possessive => continue,
-                        Role::Modifier if !next_is_hyphen(nodes, i) => continue,
+                        Role::Modifier if !next_is_hyphen(f) => continue,
                         _ => {}
                     }
                 }
@@ -416,15 +559,15 @@ fn match_node(nodes: &[Node], i: usize, p: usize, v: &SentenceView, st: &mut Sta
                         end = v.mentions[h].end;
                     }
                 }
-                let saved = st.clone();
+                let saved = st.mark();
                 match slot {
                     Slot::Src => st.src = Some(mi),
                     Slot::Tgt => st.tgt = Some(mi),
                 }
-                if let Some(e) = match_seq(nodes, i + 1, end, v, st, false) {
+                if let Some(e) = match_seq(&f.advance(), end, v, st, false) {
                     return Some(e);
                 }
-                *st = saved;
+                st.reset(saved);
             }
             None
         }
@@ -432,23 +575,22 @@ fn match_node(nodes: &[Node], i: usize, p: usize, v: &SentenceView, st: &mut Sta
             if initial {
                 return None;
             }
-            let mut q = p;
-            for _ in 0..=*max {
-                let saved = st.clone();
-                if let Some(e) = match_seq(nodes, i + 1, q, v, st, false) {
+            let next = f.advance();
+            for q in p..=p + *max {
+                let saved = st.mark();
+                if let Some(e) = match_seq(&next, q, v, st, false) {
                     return Some(e);
                 }
-                *st = saved;
+                st.reset(saved);
                 if q >= n || v.blocked[q] {
                     return None;
                 }
-                q += 1;
             }
             None
         }
         Elem::Obj => {
             // the last element: a noun phrase; otherwise up to what follows
-            if i + 1 == nodes.len() {
+            if f.i + 1 == f.nodes.len() && f.next.is_none() {
                 let mut q = p;
                 while q < n && q - p < 8 && is_np_token(&v.toks[q]) {
                     q += 1;
@@ -459,16 +601,17 @@ fn match_node(nodes: &[Node], i: usize, p: usize, v: &SentenceView, st: &mut Sta
                 st.obj = Some((p, q));
                 return Some(q);
             }
+            let next = f.advance();
             for len in 1..=12 {
                 if p + len > n {
                     return None;
                 }
-                let saved = st.clone();
+                let saved = st.mark();
                 st.obj = Some((p, p + len));
-                if let Some(e) = match_seq(nodes, i + 1, p + len, v, st, false) {
+                if let Some(e) = match_seq(&next, p + len, v, st, false) {
                     return Some(e);
                 }
-                *st = saved;
+                st.reset(saved);
                 if v.blocked.get(p + len - 1).copied().unwrap_or(true) {
                     return None;
                 }
@@ -476,14 +619,18 @@ fn match_node(nodes: &[Node], i: usize, p: usize, v: &SentenceView, st: &mut Sta
             None
         }
         Elem::Group(alts) => {
+            let after = f.advance();
             for alt in alts {
-                let saved = st.clone();
-                let mut joined: Vec<Node> = alt.clone();
-                joined.extend_from_slice(&nodes[i + 1..]);
-                if let Some(e) = match_seq(&joined, 0, p, v, st, initial) {
+                let saved = st.mark();
+                let inner = Frame {
+                    nodes: alt,
+                    i: 0,
+                    next: Some(&after),
+                };
+                if let Some(e) = match_seq(&inner, p, v, st, initial) {
                     return Some(e);
                 }
-                *st = saved;
+                st.reset(saved);
             }
             None
         }
@@ -491,8 +638,9 @@ fn match_node(nodes: &[Node], i: usize, p: usize, v: &SentenceView, st: &mut Sta
 }
 
 const NP_STOP: &[&str] = &[
-    "of", "to", "from", "with", "in", "on", "at", "by", "for", "against", "and", "or", "but", "which", "that",
-    "who", "as", "after", "before", "since", "while", "was", "were", "is", "are", "has", "have", "had",
+    "of", "to", "from", "with", "in", "on", "at", "by", "for", "against", "and", "or", "but",
+    "which", "that", "who", "as", "after", "before", "since", "while", "was", "were", "is", "are",
+    "has", "have", "had",
 ];
 
 fn is_np_token(t: &Token) -> bool {
@@ -558,8 +706,17 @@ pub struct Rule {
 pub fn load_rules(path: &Path, onto: &Ontology) -> Result<Vec<Rule>, Vec<DataError>> {
     let mut files: Vec<PathBuf> = if path.is_dir() {
         match std::fs::read_dir(path) {
-            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect(),
-            Err(e) => return Err(vec![DataError::new(path, 0, format!("cannot read directory: {e}"))]),
+            Ok(rd) => rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect(),
+            Err(e) => {
+                return Err(vec![DataError::new(
+                    path,
+                    0,
+                    format!("cannot read directory: {e}"),
+                )])
+            }
         }
     } else {
         vec![path.to_path_buf()]
@@ -588,19 +745,34 @@ pub fn load_rules(path: &Path, onto: &Ontology) -> Result<Vec<Rule>, Vec<DataErr
             let r = r.into_inner();
             let id = r.id.get_ref().clone();
             if let Some((pf, pl)) = ids.get(&id) {
-                errors.push(DataError::new(&f, line_of(&src, r.id.span().start), format!("duplicate rule id {id:?} (first at {}:{pl})", pf.display())));
+                errors.push(DataError::new(
+                    &f,
+                    line_of(&src, r.id.span().start),
+                    format!("duplicate rule id {id:?} (first at {}:{pl})", pf.display()),
+                ));
                 continue;
             }
             ids.insert(id.clone(), (f.clone(), line));
             let rel = r.relation.get_ref().clone();
             let Some(rt) = onto.relations.get(&rel) else {
-                errors.push(DataError::new(&f, line_of(&src, r.relation.span().start), format!("rule {id}: unknown relation type {rel:?} (not in {})", onto.path.display())));
+                errors.push(DataError::new(
+                    &f,
+                    line_of(&src, r.relation.span().start),
+                    format!(
+                        "rule {id}: unknown relation type {rel:?} (not in {})",
+                        onto.path.display()
+                    ),
+                ));
                 continue;
             };
             let pattern = match parse_pattern(r.pattern.get_ref()) {
                 Ok(p) => p,
                 Err(e) => {
-                    errors.push(DataError::new(&f, line_of(&src, r.pattern.span().start), format!("rule {id}: pattern: {e}")));
+                    errors.push(DataError::new(
+                        &f,
+                        line_of(&src, r.pattern.span().start),
+                        format!("rule {id}: pattern: {e}"),
+                    ));
                     continue;
                 }
             };
@@ -608,12 +780,24 @@ pub fn load_rules(path: &Path, onto: &Ontology) -> Result<Vec<Rule>, Vec<DataErr
             if let Some(c) = &r.cameo {
                 let code = c.get_ref();
                 let base = rt.cameo.clone().unwrap_or_default();
-                if rt.structural || !code.chars().all(|c| c.is_ascii_digit()) || !code.starts_with(&base[..base.len().min(2)]) {
-                    errors.push(DataError::new(&f, line_of(&src, c.span().start), format!("rule {id}: cameo {code:?} does not refine {rel} ({base})")));
+                if rt.structural
+                    || !code.chars().all(|c| c.is_ascii_digit())
+                    || !code.starts_with(&base[..base.len().min(2)])
+                {
+                    errors.push(DataError::new(
+                        &f,
+                        line_of(&src, c.span().start),
+                        format!("rule {id}: cameo {code:?} does not refine {rel} ({base})"),
+                    ));
                     continue;
                 }
             }
-            let tests: Vec<(RuleTest, usize)> = r.test.into_iter().map(|t| (line_of(&src, t.span().start), t.into_inner())).map(|(l, t)| (t, l)).collect();
+            let tests: Vec<(RuleTest, usize)> = r
+                .test
+                .into_iter()
+                .map(|t| (line_of(&src, t.span().start), t.into_inner()))
+                .map(|(l, t)| (t, l))
+                .collect();
             rules.push(Rule {
                 id,
                 relation: rel,
@@ -640,13 +824,22 @@ pub fn load_rules(path: &Path, onto: &Ontology) -> Result<Vec<Rule>, Vec<DataErr
 pub fn lint_rules(rules: &[Rule]) -> Vec<DataError> {
     let mut out = Vec::new();
     for r in rules {
-        let sources: HashSet<&str> = r.tests.iter().filter(|(t, _)| t.expect.trim() != "none").map(|(t, _)| t.from.split('#').next().unwrap_or("")).collect();
+        let sources: HashSet<&str> = r
+            .tests
+            .iter()
+            .filter(|(t, _)| t.expect.trim() != "none")
+            .map(|(t, _)| t.from.split('#').next().unwrap_or(""))
+            .collect();
         if sources.len() < 2 {
             out.push(DataError::new(&r.file, r.line, format!("rule {}: needs positive test sentences from at least two different texts (has {})", r.id, sources.len())));
         }
         for (t, l) in &r.tests {
             if t.expect.trim() != "none" && !t.expect.contains("->") {
-                out.push(DataError::new(&r.file, *l, format!("rule {}: expect must be \"SRC -> TGT\" or \"none\"", r.id)));
+                out.push(DataError::new(
+                    &r.file,
+                    *l,
+                    format!("rule {}: expect must be \"SRC -> TGT\" or \"none\"", r.id),
+                ));
             }
         }
     }
@@ -664,16 +857,26 @@ mod tests {
         assert_eq!(p.nodes[1].elem, Elem::Gap(3));
         let p = parse_pattern("(visit*|trip*) to @tgt by (a|an)? @src[Person]").unwrap();
         assert!(matches!(p.nodes[0].elem, Elem::Group(_)));
-        assert!(p.nodes[3].optional);
+        assert!(p.nodes[4].optional);
         let p = parse_pattern("@src -- @tgt's arch-rival|rival").unwrap();
-        assert!(matches!(&p.nodes[2].elem, Elem::Slot { possessive: true, .. }));
+        assert!(matches!(
+            &p.nodes[2].elem,
+            Elem::Slot {
+                possessive: true,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn rejects_bad_patterns() {
         assert!(parse_pattern("@src visited").unwrap_err().contains("@tgt"));
-        assert!(parse_pattern("@src (visited @tgt").unwrap_err().contains("not closed"));
+        assert!(parse_pattern("@src (visited @tgt")
+            .unwrap_err()
+            .contains("not closed"));
         assert!(parse_pattern("@src ...x @tgt").unwrap_err().contains("gap"));
-        assert!(parse_pattern("@who visited @tgt").unwrap_err().contains("unknown slot"));
+        assert!(parse_pattern("@who visited @tgt")
+            .unwrap_err()
+            .contains("unknown slot"));
     }
 }

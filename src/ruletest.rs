@@ -29,7 +29,18 @@ fn actor_ok(spec: &str, e: &crate::extract::EdgeActor) -> bool {
 }
 
 fn describe(e: &Edge) -> String {
-    format!("{} -{}{}-> {}{}", e.source.label, e.relation, if e.cameo.is_empty() { String::new() } else { format!("/{}", e.cameo) }, e.target.label, if e.negated { " (negated)" } else { "" })
+    format!(
+        "{} -{}{}-> {}{}",
+        e.source.label,
+        e.relation,
+        if e.cameo.is_empty() {
+            String::new()
+        } else {
+            format!("/{}", e.cameo)
+        },
+        e.target.label,
+        if e.negated { " (negated)" } else { "" }
+    )
 }
 
 /// Run all rule tests.
@@ -44,7 +55,12 @@ pub fn run(engine: &Engine) -> Vec<TestOutcome> {
                 title: String::new(),
                 url: String::new(),
             };
-            let edges: Vec<Edge> = engine.extract(&doc).edges.into_iter().filter(|e| e.rule == rule.id).collect();
+            let edges: Vec<Edge> = engine
+                .extract(&doc)
+                .edges
+                .into_iter()
+                .filter(|e| e.rule == rule.id)
+                .collect();
             let place = format!("{}:{}", rule.file.display(), line);
             let expect = t.expect.trim();
             if expect == "none" {
@@ -54,14 +70,25 @@ pub fn run(engine: &Engine) -> Vec<TestOutcome> {
                     place,
                     passed: bad.is_empty(),
                     positive: false,
-                    message: if bad.is_empty() { String::new() } else { format!("expected no edge, got {}", bad.iter().map(|e| describe(e)).collect::<Vec<_>>().join("; ")) },
+                    message: if bad.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "expected no edge, got {}",
+                            bad.iter()
+                                .map(|e| describe(e))
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        )
+                    },
                 });
                 continue;
             }
             let (s, g) = expect.split_once("->").unwrap_or((expect, ""));
             let hit = edges.iter().any(|e| {
                 !e.negated
-                    && ((actor_ok(s, &e.source) && actor_ok(g, &e.target)) || (e.symmetric && actor_ok(s, &e.target) && actor_ok(g, &e.source)))
+                    && ((actor_ok(s, &e.source) && actor_ok(g, &e.target))
+                        || (e.symmetric && actor_ok(s, &e.target) && actor_ok(g, &e.source)))
             });
             out.push(TestOutcome {
                 rule: rule.id.clone(),
@@ -73,7 +100,10 @@ pub fn run(engine: &Engine) -> Vec<TestOutcome> {
                 } else if edges.is_empty() {
                     format!("expected {expect}, the rule did not fire")
                 } else {
-                    format!("expected {expect}, got {}", edges.iter().map(describe).collect::<Vec<_>>().join("; "))
+                    format!(
+                        "expected {expect}, got {}",
+                        edges.iter().map(describe).collect::<Vec<_>>().join("; ")
+                    )
                 },
             });
         }
@@ -82,13 +112,20 @@ pub fn run(engine: &Engine) -> Vec<TestOutcome> {
 }
 
 /// Counts per relation category: CAMEO root (2 digits) or structural relation name.
-pub fn counts_by_category(engine: &Engine, outcomes: &[TestOutcome]) -> BTreeMap<String, (usize, usize, usize)> {
+pub fn counts_by_category(
+    engine: &Engine,
+    outcomes: &[TestOutcome],
+) -> BTreeMap<String, (usize, usize, usize)> {
     let mut m: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     for o in outcomes {
-        let Some(rule) = engine.rules.iter().find(|r| r.id == o.rule) else { continue };
+        let Some(rule) = engine.rules.iter().find(|r| r.id == o.rule) else {
+            continue;
+        };
         let rt = &engine.ontology.relations[&rule.relation];
         let cat = match rule.cameo.clone().or_else(|| rt.cameo.clone()) {
-            Some(c) if !rt.structural => format!("{} {}", &c[..2.min(c.len())], root_name(engine, &c)),
+            Some(c) if !rt.structural => {
+                format!("{} {}", &c[..2.min(c.len())], root_name(engine, &c))
+            }
             _ => rule.relation.clone(),
         };
         let e = m.entry(cat).or_default();
@@ -106,5 +143,11 @@ pub fn counts_by_category(engine: &Engine, outcomes: &[TestOutcome]) -> BTreeMap
 
 fn root_name(engine: &Engine, code: &str) -> String {
     let root = &code[..2.min(code.len())];
-    engine.ontology.relations.values().find(|r| r.cameo.as_deref() == Some(root)).map(|r| r.name.clone()).unwrap_or_default()
+    engine
+        .ontology
+        .relations
+        .values()
+        .find(|r| r.cameo.as_deref() == Some(root))
+        .map(|r| r.name.clone())
+        .unwrap_or_default()
 }

@@ -68,9 +68,8 @@ pub struct TextConfig {
 fn norm_char(c: char) -> Option<&'static str> {
     Some(match c {
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => "'",
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => {
-            "\""
-        }
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' => "\"",
         '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2212}' => "-",
         _ => return None,
     })
@@ -139,12 +138,11 @@ pub fn tokenize(
                 let numeric = c.is_ascii_digit();
                 while i < n {
                     let ch = chars[i].1;
-                    if is_word_char(ch) {
-                        i += 1;
-                    } else if numeric
-                        && (ch == '.' || ch == ',')
-                        && i + 1 < n
-                        && chars[i + 1].1.is_ascii_digit()
+                    if is_word_char(ch)
+                        || (numeric
+                            && (ch == '.' || ch == ',')
+                            && i + 1 < n
+                            && chars[i + 1].1.is_ascii_digit())
                     {
                         i += 1;
                     } else if is_apostrophe(ch) && i + 1 < n && chars[i + 1].1.is_alphabetic() {
@@ -157,7 +155,7 @@ pub fn tokenize(
                             || (lower_rest.starts_with('t')
                                 && next_is_end(i + 2)
                                 && i > start
-                                && chars[i - 1].1.to_ascii_lowercase() == 'n')
+                                && chars[i - 1].1.eq_ignore_ascii_case(&'n'))
                             || (lower_rest.starts_with("re") && next_is_end(i + 3))
                             || (lower_rest.starts_with("ve") && next_is_end(i + 3))
                             || (lower_rest.starts_with("ll") && next_is_end(i + 3))
@@ -171,23 +169,20 @@ pub fn tokenize(
                         break;
                     }
                 }
-                let mut end = i;
-                // n't: "didn't" -> "did" + "n't"
-                if i < n
-                    && is_apostrophe(chars[i].1)
-                    && i + 1 < n
-                    && chars[i + 1].1.to_ascii_lowercase() == 't'
-                    && end > start + 1
-                    && chars[end - 1].1.to_ascii_lowercase() == 'n'
-                {
-                    end -= 1;
-                    i = end;
-                }
+                let end = i;
                 // Abbreviation with its period: "Gen.", "Sep.", "Sgt.", single initials "J."
                 for &(_, ch) in &chars[start..end] {
-                    text_norm.push(norm_char(ch).map(|s| s.chars().next().unwrap()).unwrap_or(ch));
+                    text_norm.push(
+                        norm_char(ch)
+                            .map(|s| s.chars().next().unwrap())
+                            .unwrap_or(ch),
+                    );
                 }
-                kind = if numeric { TokKind::Number } else { TokKind::Word };
+                kind = if numeric {
+                    TokKind::Number
+                } else {
+                    TokKind::Word
+                };
                 if end < n && chars[end].1 == '.' && kind == TokKind::Word {
                     let w = &text_norm;
                     let single = w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase());
@@ -205,11 +200,18 @@ pub fn tokenize(
             }
             let word: String = chars[i + 1..j].iter().map(|&(_, c)| c).collect();
             let lw = word.to_lowercase();
-            if !toks.is_empty() && !space && matches!(lw.as_str(), "s" | "re" | "ve" | "ll" | "d" | "m") {
+            if !toks.is_empty()
+                && !space
+                && matches!(lw.as_str(), "s" | "re" | "ve" | "ll" | "d" | "m")
+            {
                 text_norm = format!("'{lw}");
                 kind = TokKind::Word;
                 i = j;
-            } else if !toks.is_empty() && !space && lw == "t" && toks.last().is_some_and(|t| t.lower.ends_with('n')) {
+            } else if !toks.is_empty()
+                && !space
+                && lw == "t"
+                && toks.last().is_some_and(|t| t.lower.ends_with('n'))
+            {
                 // handled by the n't split above: the previous token lost its "n"
                 text_norm = "n't".into();
                 kind = TokKind::Word;
@@ -231,11 +233,12 @@ pub fn tokenize(
                 && joined_before
                 && joined_after
                 && toks.last().is_some_and(|t| t.kind == TokKind::Number);
-            text_norm = if (single_hyphen && joined_before && joined_after) || en_dash_between_numbers {
-                "-".into()
-            } else {
-                "--".into()
-            };
+            text_norm =
+                if (single_hyphen && joined_before && joined_after) || en_dash_between_numbers {
+                    "-".into()
+                } else {
+                    "--".into()
+                };
             i = j;
         } else {
             let mapped = norm_char(c);
@@ -312,7 +315,12 @@ pub fn paragraphs(text: &str, cfg: &TextConfig) -> Vec<Paragraph> {
         let end = start + trimmed.len();
         let cstart = lcstart + line[..lead].chars().count();
         let prose = !is_boilerplate(trimmed, cfg) && !is_heading(trimmed);
-        out.push(Paragraph { start, end, cstart, prose });
+        out.push(Paragraph {
+            start,
+            end,
+            cstart,
+            prose,
+        });
     }
     out
 }
@@ -328,7 +336,10 @@ pub fn is_heading(line: &str) -> bool {
         return true;
     }
     let last = line.trim_end().chars().last().unwrap_or(' ');
-    let terminal = matches!(last, '.' | '!' | '"' | '\u{201D}' | '\'' | '\u{2019}' | ':' | ';' | ')');
+    let terminal = matches!(
+        last,
+        '.' | '!' | '"' | '\u{201D}' | '\'' | '\u{2019}' | ':' | ';' | ')'
+    );
     let content: Vec<&&str> = words
         .iter()
         .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
@@ -371,11 +382,16 @@ pub fn split_sentences(tokens: Vec<Token>) -> Vec<Sentence> {
         }
         if is_final {
             pending_end = true;
-        } else if cur.last().is_some_and(|t| t.text.ends_with('.') && t.text.len() > 1) {
+        } else if cur
+            .last()
+            .is_some_and(|t| t.text.ends_with('.') && t.text.len() > 1)
+        {
             // an acronym such as "U.S." can end a sentence when a capitalised word that opens
             // sentences follows; we only split on common sentence openers to stay safe.
             if let Some((_, next)) = iter.peek() {
-                if SENTENCE_OPENERS.contains(&next.text.as_str()) && cur.last().unwrap().text.matches('.').count() >= 2 {
+                if SENTENCE_OPENERS.contains(&next.text.as_str())
+                    && cur.last().unwrap().text.matches('.').count() >= 2
+                {
                     flush(&mut cur, &mut out);
                 }
             }
@@ -387,8 +403,30 @@ pub fn split_sentences(tokens: Vec<Token>) -> Vec<Sentence> {
 }
 
 const SENTENCE_OPENERS: &[&str] = &[
-    "The", "It", "He", "She", "They", "We", "In", "But", "This", "That", "A", "An", "On", "At", "I",
-    "His", "Her", "Their", "Its", "However", "Meanwhile", "Last", "Earlier", "Later",
+    "The",
+    "It",
+    "He",
+    "She",
+    "They",
+    "We",
+    "In",
+    "But",
+    "This",
+    "That",
+    "A",
+    "An",
+    "On",
+    "At",
+    "I",
+    "His",
+    "Her",
+    "Their",
+    "Its",
+    "However",
+    "Meanwhile",
+    "Last",
+    "Earlier",
+    "Later",
 ];
 
 fn flush(cur: &mut Vec<Token>, out: &mut Vec<Sentence>) {
@@ -400,7 +438,13 @@ fn flush(cur: &mut Vec<Token>, out: &mut Vec<Sentence>) {
     let end = toks.last().unwrap().end;
     let cstart = toks[0].cstart;
     let cend = toks.last().unwrap().cend;
-    out.push(Sentence { tokens: toks, start, end, cstart, cend });
+    out.push(Sentence {
+        tokens: toks,
+        start,
+        end,
+        cstart,
+        cend,
+    });
 }
 
 /// All prose sentences of a document.
@@ -421,25 +465,44 @@ mod tests {
     use super::*;
 
     fn cfg() -> TextConfig {
-        let abbrevs: HashSet<String> =
-            ["gen.", "sep.", "sgt.", "lt.", "mr.", "dr.", "jan.", "feb.", "col.", "st."]
-                .iter()
-                .map(|s| s.to_string())
-                .collect();
-        TextConfig { abbreviations: abbrevs, boilerplate: vec![Regex::new("^Credit:").unwrap()] }
+        let abbrevs: HashSet<String> = [
+            "gen.", "sep.", "sgt.", "lt.", "mr.", "dr.", "jan.", "feb.", "col.", "st.",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        TextConfig {
+            abbreviations: abbrevs,
+            boilerplate: vec![Regex::new("^Credit:").unwrap()],
+        }
     }
 
     fn words(s: &str) -> Vec<String> {
-        tokenize(s, 0, s.len(), 0, &cfg().abbreviations).into_iter().map(|t| t.text).collect()
+        tokenize(s, 0, s.len(), 0, &cfg().abbreviations)
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
     }
 
     #[test]
     fn tokens_keep_acronyms_possessives_and_hyphens() {
-        assert_eq!(words("the U.S. and Pakistan’s F-16"), ["the", "U.S.", "and", "Pakistan", "'s", "F", "-", "16"]);
-        assert_eq!(words("India – Pakistan’s arch-rival –"), ["India", "--", "Pakistan", "'s", "arch", "-", "rival", "--"]);
+        assert_eq!(
+            words("the U.S. and Pakistan’s F-16"),
+            ["the", "U.S.", "and", "Pakistan", "'s", "F", "-", "16"]
+        );
+        assert_eq!(
+            words("India – Pakistan’s arch-rival –"),
+            ["India", "--", "Pakistan", "'s", "arch", "-", "rival", "--"]
+        );
         assert_eq!(words("didn’t act"), ["did", "n't", "act"]);
-        assert_eq!(words("“Erik” al-Rufay’i"), ["\"", "Erik", "\"", "al", "-", "Rufay'i"]);
-        assert_eq!(words("$450 million, $12.5 billion"), ["$", "450", "million", ",", "$", "12.5", "billion"]);
+        assert_eq!(
+            words("“Erik” al-Rufay’i"),
+            ["\"", "Erik", "\"", "al", "-", "Rufay'i"]
+        );
+        assert_eq!(
+            words("$450 million, $12.5 billion"),
+            ["$", "450", "million", ",", "$", "12.5", "billion"]
+        );
     }
 
     #[test]
@@ -460,7 +523,11 @@ mod tests {
         let texts: Vec<&str> = sents.iter().map(|x| x.text(s)).collect();
         assert_eq!(
             texts,
-            ["Staff Sgt. Dana Smith arrived on Sep. 14, 2022, with Gen. Jones.", "The U.S. military agreed.", "It left."]
+            [
+                "Staff Sgt. Dana Smith arrived on Sep. 14, 2022, with Gen. Jones.",
+                "The U.S. military agreed.",
+                "It left."
+            ]
         );
     }
 

@@ -1,0 +1,828 @@
+//! The store: edges as RDF in an embedded Oxigraph (RocksDB on disk), one named graph per document.
+//!
+//! Graphs: `agid:graph/ontology` (actorgraph.ttl), `agid:graph/actors` (the gazetteer),
+//! `agid:graph/doc/{doc}` (a document, its sentences, the actors it introduced, one node per edge
+//! and the direct `source --relation--> target` triples), `agid:graph/meta` (content hashes).
+//! Each document is written in one transaction: a store holds whole documents only.
+
+use crate::date::PartialDate;
+use crate::extract::{DocResult, Edge, EdgeActor, Engine, Modality};
+use crate::gazetteer::Actor;
+use crate::input::Document;
+use crate::ontology::{AG, AGID};
+use anyhow::{anyhow, Context, Result};
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::vocab::{rdf, rdfs, xsd};
+use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::store::Store;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+pub const PROV: &str = "http://www.w3.org/ns/prov#";
+pub const DCTERMS: &str = "http://purl.org/dc/terms/";
+pub const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
+pub const SCHEMA: &str = "https://schema.org/";
+pub const ORG: &str = "http://www.w3.org/ns/org#";
+pub const OWL_SAMEAS: &str = "http://www.w3.org/2002/07/owl#sameAs";
+pub const WD: &str = "http://www.wikidata.org/entity/";
+
+/// Where the store lives: `--store`, `$ACTORGRAPH_STORE`, else `./actorgraph-store`.
+pub fn default_store_path() -> PathBuf {
+    std::env::var("ACTORGRAPH_STORE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from("actorgraph-store"))
+}
+
+fn nn(iri: String) -> NamedNode {
+    NamedNode::new_unchecked(iri)
+}
+fn ag(local: &str) -> NamedNode {
+    nn(format!("{AG}{local}"))
+}
+
+/// Percent-encode an id for use in an IRI path segment.
+pub fn escape(id: &str) -> String {
+    let mut s = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+pub fn unescape(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn actor_iri(id: &str) -> NamedNode {
+    nn(format!("{AGID}actor/{}", escape(id)))
+}
+pub fn doc_iri(id: &str) -> NamedNode {
+    nn(format!("{AGID}doc/{}", escape(id)))
+}
+pub fn doc_graph(id: &str) -> NamedNode {
+    nn(format!("{AGID}graph/doc/{}", escape(id)))
+}
+pub fn ontology_graph() -> NamedNode {
+    nn(format!("{AGID}graph/ontology"))
+}
+pub fn actors_graph() -> NamedNode {
+    nn(format!("{AGID}graph/actors"))
+}
+pub fn meta_graph() -> NamedNode {
+    nn(format!("{AGID}graph/meta"))
+}
+
+fn lit(s: &str) -> Term {
+    Literal::new_simple_literal(s).into()
+}
+fn typed(s: &str, t: oxigraph::model::NamedNodeRef<'_>) -> Term {
+    Literal::new_typed_literal(s, t).into()
+}
+fn int(v: usize) -> Term {
+    typed(&v.to_string(), xsd::INTEGER)
+}
+
+fn date_literal(d: &PartialDate) -> Term {
+    let t = match d.xsd_type() {
+        "date" => xsd::DATE,
+        "gYearMonth" => xsd::G_YEAR_MONTH,
+        _ => xsd::G_YEAR,
+    };
+    typed(&d.to_string(), t)
+}
+
+/// sha256 hex of bytes.
+pub fn sha256(data: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(data);
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A fingerprint of everything that shapes extraction: the ontology directory's files and the
+/// program version. A document is re-extracted when it, or this, changes.
+pub fn engine_fingerprint(engine: &Engine, extra: &[PathBuf]) -> String {
+    let mut files = Vec::new();
+    fn walk(p: &Path, out: &mut Vec<PathBuf>) {
+        if p.is_dir() {
+            if let Ok(rd) = std::fs::read_dir(p) {
+                for e in rd.flatten() {
+                    walk(&e.path(), out);
+                }
+            }
+        } else {
+            out.push(p.to_path_buf());
+        }
+    }
+    walk(&engine.dir, &mut files);
+    for e in extra {
+        walk(e, &mut files);
+    }
+    files.sort();
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for f in files {
+        if f.extension().is_some_and(|x| x == "rq" || x == "md") {
+            continue;
+        }
+        if let Ok(b) = std::fs::read(&f) {
+            h.update(
+                f.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+                    .as_bytes(),
+            );
+            h.update(&b);
+        }
+    }
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The quads describing one actor (in the graph given).
+pub fn actor_quads(a: &Actor, g: &NamedNode, out: &mut Vec<Quad>) {
+    let s = actor_iri(&a.id);
+    let gn = GraphName::NamedNode(g.clone());
+    let mut add = |p: NamedNode, o: Term| out.push(Quad::new(s.clone(), p, o, gn.clone()));
+    add(rdf::TYPE.into_owned(), ag(&a.kind).into());
+    add(rdfs::LABEL.into_owned(), lit(&a.label));
+    add(ag("id"), lit(&a.id));
+    if !a.country.is_empty() {
+        add(ag("country"), lit(&a.country));
+    }
+    if !a.parent.is_empty() {
+        add(
+            nn(format!("{ORG}subOrganizationOf")),
+            actor_iri(&a.parent).into(),
+        );
+    }
+    if !a.wikidata.is_empty() {
+        add(
+            nn(OWL_SAMEAS.into()),
+            nn(format!("{WD}{}", a.wikidata)).into(),
+        );
+    }
+    for al in &a.aliases {
+        add(nn(format!("{SKOS}altLabel")), lit(al));
+    }
+}
+
+/// The quads of one document's graph.
+pub fn doc_quads(
+    doc: &Document,
+    res: &DocResult,
+    content_hash: &str,
+    fingerprint: &str,
+    gazetteer_ids: &dyn Fn(&str) -> bool,
+) -> Vec<Quad> {
+    let g = doc_graph(&doc.id);
+    let gn = GraphName::NamedNode(g.clone());
+    let mut out = Vec::new();
+    let d = doc_iri(&doc.id);
+    let mut q = |s: NamedNode, p: NamedNode, o: Term| out.push(Quad::new(s, p, o, gn.clone()));
+    q(d.clone(), rdf::TYPE.into_owned(), ag("Document").into());
+    q(d.clone(), nn(format!("{DCTERMS}identifier")), lit(&doc.id));
+    if !doc.title.is_empty() {
+        q(d.clone(), nn(format!("{DCTERMS}title")), lit(&doc.title));
+    }
+    if !doc.url.is_empty() {
+        q(d.clone(), nn(format!("{SCHEMA}url")), lit(&doc.url));
+    }
+    if let Some(date) = &doc.date {
+        q(d.clone(), nn(format!("{DCTERMS}date")), date_literal(date));
+    }
+    q(
+        d.clone(),
+        ag("contentHash"),
+        lit(&format!("sha256:{content_hash}")),
+    );
+    q(d.clone(), ag("extractedWith"), lit(fingerprint));
+    let sent_iri = |i: usize| nn(format!("{AGID}sentence/{}/{i}", escape(&doc.id)));
+    let mut used = std::collections::BTreeSet::new();
+    for e in &res.edges {
+        used.insert(e.sentence_index);
+    }
+    // sentences that carry edges (all sentences would bloat the store for little use)
+    for &i in &used {
+        let (start, end, text) = &res.sentences[i];
+        let s = sent_iri(i);
+        q(s.clone(), rdf::TYPE.into_owned(), ag("Sentence").into());
+        q(s.clone(), ag("text"), lit(text));
+        q(s.clone(), ag("index"), int(i));
+        q(s.clone(), ag("start"), int(*start));
+        q(s.clone(), ag("end"), int(*end));
+        q(
+            s.clone(),
+            nn(format!("{DCTERMS}isPartOf")),
+            d.clone().into(),
+        );
+    }
+    for (k, e) in res.edges.iter().enumerate() {
+        let n = nn(format!("{AGID}edge/{}/{k}", escape(&doc.id)));
+        q(n.clone(), rdf::TYPE.into_owned(), ag(&e.relation).into());
+        q(n.clone(), ag("index"), int(k));
+        q(n.clone(), ag("source"), actor_iri(&e.source.id).into());
+        q(n.clone(), ag("target"), actor_iri(&e.target.id).into());
+        if !e.cameo.is_empty() {
+            q(n.clone(), ag("cameo"), lit(&e.cameo));
+        }
+        if let Some(date) = &e.date {
+            q(n.clone(), ag("date"), date_literal(date));
+        }
+        if let Some(a) = e.amount {
+            q(
+                n.clone(),
+                ag("amount"),
+                typed(&crate::attrs::format_amount(a), xsd::DECIMAL),
+            );
+            q(n.clone(), ag("currency"), lit(&e.currency));
+        }
+        if !e.object.is_empty() {
+            q(n.clone(), ag("object"), lit(&e.object));
+        }
+        q(
+            n.clone(),
+            ag("negated"),
+            typed(if e.negated { "true" } else { "false" }, xsd::BOOLEAN),
+        );
+        q(n.clone(), ag("modality"), lit(e.modality.as_str()));
+        q(
+            n.clone(),
+            ag("confidence"),
+            typed(&format!("{}", e.confidence), xsd::DECIMAL),
+        );
+        q(n.clone(), ag("rule"), lit(&e.rule));
+        q(n.clone(), ag("matchStart"), int(e.match_start));
+        q(n.clone(), ag("matchEnd"), int(e.match_end));
+        q(
+            n.clone(),
+            nn(format!("{PROV}wasDerivedFrom")),
+            sent_iri(e.sentence_index).into(),
+        );
+        if !e.negated {
+            q(
+                actor_iri(&e.source.id),
+                ag(&e.relation),
+                actor_iri(&e.target.id).into(),
+            );
+        }
+    }
+    // actors made while reading (persons, composites) are described in the document's graph
+    let mut seen = std::collections::HashSet::new();
+    for e in &res.edges {
+        for a in [&e.source, &e.target] {
+            if !gazetteer_ids(&a.id) && seen.insert(a.id.clone()) {
+                let actor = Actor {
+                    id: a.id.clone(),
+                    label: a.label.clone(),
+                    kind: a.kind.clone(),
+                    country: a.country.clone(),
+                    parent: a.parent.clone(),
+                    wikidata: a.wikidata.clone(),
+                    aliases: vec![],
+                    confidence: 1.0,
+                };
+                actor_quads(&actor, &g, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone, Default)]
+pub struct IngestStats {
+    pub documents: usize,
+    pub unchanged: usize,
+    pub replaced: usize,
+    pub sentences: usize,
+    pub edges: usize,
+    pub actors: usize,
+    pub quads: usize,
+}
+
+pub struct GraphStore {
+    pub store: Store,
+}
+
+fn literal_value(t: &Term) -> Option<&str> {
+    match t {
+        Term::Literal(l) => Some(l.value()),
+        _ => None,
+    }
+}
+
+impl GraphStore {
+    /// Open (creating if needed) the on-disk store.
+    pub fn open(path: &Path) -> Result<Self> {
+        let store = Store::open(path)
+            .with_context(|| format!("cannot open the store at {}", path.display()))?;
+        Ok(GraphStore { store })
+    }
+
+    /// Open an existing store; a missing one is an error that says so.
+    pub fn open_existing(path: &Path) -> Result<Self> {
+        if !path.exists() {
+            return Err(anyhow!("no store at {} (run `actorgraph ingest PATH --store {}` first, or set ACTORGRAPH_STORE)", path.display(), path.display()));
+        }
+        Self::open(path)
+    }
+
+    /// An in-memory store (tests).
+    pub fn in_memory() -> Result<Self> {
+        Ok(GraphStore {
+            store: Store::new()?,
+        })
+    }
+
+    fn meta_hash(&self, graph: &NamedNode) -> Result<Option<String>> {
+        let q = self.store.quads_for_pattern(
+            Some(graph.as_ref().into()),
+            Some(ag("contentHash").as_ref()),
+            None,
+            Some(GraphNameRef::NamedNode(meta_graph().as_ref())),
+        );
+        match q.into_iter().next() {
+            Some(quad) => Ok(literal_value(&quad?.object).map(|s| s.to_string())),
+            None => Ok(None),
+        }
+    }
+
+    /// Load the ontology and the gazetteer into their graphs when they changed.
+    pub fn ensure_ontology(&self, engine: &Engine) -> Result<()> {
+        let ttl = std::fs::read(engine.ontology.path.clone())
+            .with_context(|| format!("cannot read {}", engine.ontology.path.display()))?;
+        let og = ontology_graph();
+        let h = sha256(&ttl);
+        let mut actor_quads_v = Vec::new();
+        let ag_graph = actors_graph();
+        for a in &engine.gazetteer.actors {
+            actor_quads(a, &ag_graph, &mut actor_quads_v);
+        }
+        let mut hasher = Sha256::new();
+        for q in &actor_quads_v {
+            hasher.update(q.to_string().as_bytes());
+        }
+        let ah: String = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mg = GraphName::NamedNode(meta_graph());
+        let mut tx = self.store.start_transaction()?;
+        if self.meta_hash(&og)?.as_deref() != Some(h.as_str()) {
+            tx.remove_named_graph(og.as_ref())?;
+            let quads: Vec<Quad> = RdfParser::from_format(RdfFormat::Turtle)
+                .without_named_graphs()
+                .with_default_graph(og.clone())
+                .for_slice(&ttl)
+                .collect::<Result<_, _>>()
+                .map_err(|e| anyhow!("{}: {e}", engine.ontology.path.display()))?;
+            tx.insert_named_graph(og.as_ref());
+            tx.extend(quads.iter());
+            tx.remove(
+                Quad::new(
+                    og.clone(),
+                    ag("contentHash"),
+                    lit(&self.meta_hash(&og)?.unwrap_or_default()),
+                    mg.clone(),
+                )
+                .as_ref(),
+            );
+            tx.insert(Quad::new(og.clone(), ag("contentHash"), lit(&h), mg.clone()).as_ref());
+        }
+        if self.meta_hash(&ag_graph)?.as_deref() != Some(ah.as_str()) {
+            tx.remove_named_graph(ag_graph.as_ref())?;
+            tx.insert_named_graph(ag_graph.as_ref());
+            tx.extend(actor_quads_v.iter());
+            if let Some(old) = self.meta_hash(&ag_graph)? {
+                tx.remove(
+                    Quad::new(ag_graph.clone(), ag("contentHash"), lit(&old), mg.clone()).as_ref(),
+                );
+            }
+            tx.insert(
+                Quad::new(ag_graph.clone(), ag("contentHash"), lit(&ah), mg.clone()).as_ref(),
+            );
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The content hash and fingerprint recorded for a document, if it is in the store.
+    pub fn doc_state(&self, doc_id: &str) -> Result<Option<(String, String)>> {
+        let g = doc_graph(doc_id);
+        let d = doc_iri(doc_id);
+        let gr = GraphNameRef::NamedNode(g.as_ref());
+        let mut hash = None;
+        let mut fp = None;
+        for quad in self
+            .store
+            .quads_for_pattern(Some(d.as_ref().into()), None, None, Some(gr))
+        {
+            let quad = quad?;
+            if quad.predicate == ag("contentHash") {
+                hash = literal_value(&quad.object).map(|s| s.to_string());
+            } else if quad.predicate == ag("extractedWith") {
+                fp = literal_value(&quad.object).map(|s| s.to_string());
+            }
+        }
+        Ok(hash.zip(fp))
+    }
+
+    /// Write documents, each replacing its previous graph, all in one transaction.
+    pub fn write_docs(
+        &self,
+        docs: &[(Document, DocResult, String)],
+        fingerprint: &str,
+        is_gazetteer: &dyn Fn(&str) -> bool,
+        stats: &mut IngestStats,
+    ) -> Result<()> {
+        let mut tx = self.store.start_transaction()?;
+        for (doc, res, hash) in docs {
+            let g = doc_graph(&doc.id);
+            tx.remove_named_graph(g.as_ref())?;
+            tx.insert_named_graph(g.as_ref());
+            let quads = doc_quads(doc, res, hash, fingerprint, is_gazetteer);
+            stats.quads += quads.len();
+            tx.extend(quads.iter());
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Remove a document's graph. Returns whether it was there.
+    pub fn remove_doc(&self, doc_id: &str) -> Result<bool> {
+        let g = doc_graph(doc_id);
+        let mut tx = self.store.start_transaction()?;
+        let had = tx.contains_named_graph(g.as_ref())?;
+        if had {
+            tx.remove_named_graph(g.as_ref())?;
+        }
+        tx.commit()?;
+        Ok(had)
+    }
+
+    /// Ids of the documents in the store.
+    pub fn doc_ids(&self) -> Result<Vec<String>> {
+        let prefix = format!("{AGID}graph/doc/");
+        let mut out = Vec::new();
+        for g in self.store.named_graphs() {
+            if let NamedOrBlankNode::NamedNode(n) = g? {
+                if let Some(rest) = n.as_str().strip_prefix(&prefix) {
+                    out.push(unescape(rest));
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Run a SPARQL query with the union of all graphs as the default graph.
+    pub fn query(&self, sparql: &str) -> Result<QueryResults<'static>, QueryError> {
+        let mut prepared = SparqlEvaluator::new()
+            .with_prefix("ag", AG)
+            .and_then(|e| e.with_prefix("agid", AGID))
+            .map_err(|e| QueryError::Other(e.to_string()))?
+            .parse_query(sparql)
+            .map_err(|e| QueryError::Syntax(e.to_string()))?;
+        if prepared.dataset().is_default_dataset() {
+            prepared.dataset_mut().set_default_graph_as_union();
+        }
+        prepared
+            .on_store(&self.store)
+            .execute()
+            .map_err(|e| QueryError::Other(e.to_string()))
+    }
+
+    /// Read back every edge of the store, documents in id order, edges in extraction order.
+    /// The ontology fills in what follows from the relation type (quad class, symmetry).
+    pub fn edges(&self, onto: &crate::ontology::Ontology) -> Result<Vec<Edge>> {
+        let actors = self.actor_table(&actors_graph())?;
+        let mut out = Vec::new();
+        for id in self.doc_ids()? {
+            for mut e in self.doc_edges(&id, &actors)? {
+                if let Some(rt) = onto.relations.get(&e.relation) {
+                    e.quad_class = rt.quad.clone().unwrap_or_default();
+                    e.structural = rt.structural;
+                    e.symmetric = rt.symmetric;
+                }
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Actors described in a graph, by IRI.
+    pub fn actor_table(&self, g: &NamedNode) -> Result<HashMap<String, EdgeActor>> {
+        let mut m: HashMap<String, EdgeActor> = HashMap::new();
+        for quad in self.store.quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(g.as_ref())),
+        ) {
+            let quad = quad?;
+            let NamedOrBlankNode::NamedNode(s) = &quad.subject else {
+                continue;
+            };
+            if !s.as_str().starts_with(&format!("{AGID}actor/")) {
+                continue;
+            }
+            let e = m
+                .entry(s.as_str().to_string())
+                .or_insert_with(|| EdgeActor {
+                    id: String::new(),
+                    label: String::new(),
+                    kind: String::new(),
+                    country: String::new(),
+                    parent: String::new(),
+                    wikidata: String::new(),
+                });
+            let p = quad.predicate.as_str();
+            match (&quad.object, p) {
+                (Term::Literal(l), _) if p == rdfs::LABEL.as_str() => {
+                    e.label = l.value().to_string()
+                }
+                (Term::Literal(l), _) if p == format!("{AG}id") => e.id = l.value().to_string(),
+                (Term::Literal(l), _) if p == format!("{AG}country") => {
+                    e.country = l.value().to_string()
+                }
+                (Term::NamedNode(n), _) if p == rdf::TYPE.as_str() => {
+                    e.kind = n.as_str().strip_prefix(AG).unwrap_or("").to_string()
+                }
+                (Term::NamedNode(n), _) if p == format!("{ORG}subOrganizationOf") => {
+                    e.parent = unescape(
+                        n.as_str()
+                            .strip_prefix(&format!("{AGID}actor/"))
+                            .unwrap_or(""),
+                    )
+                }
+                (Term::NamedNode(n), _) if p == OWL_SAMEAS => {
+                    e.wikidata = n.as_str().strip_prefix(WD).unwrap_or("").to_string()
+                }
+                _ => {}
+            }
+        }
+        // subjects of direct triples only are not descriptions
+        m.retain(|_, a| !a.id.is_empty());
+        Ok(m)
+    }
+
+    fn doc_edges(&self, doc_id: &str, gaz: &HashMap<String, EdgeActor>) -> Result<Vec<Edge>> {
+        let g = doc_graph(doc_id);
+        let local = self.actor_table(&g)?;
+        let mut nodes: BTreeMap<String, Vec<(String, Term)>> = BTreeMap::new();
+        let mut sentences: HashMap<String, (usize, usize, usize, String)> = HashMap::new();
+        let edge_prefix = format!("{AGID}edge/");
+        let sent_prefix = format!("{AGID}sentence/");
+        let mut sent_props: HashMap<String, Vec<(String, Term)>> = HashMap::new();
+        for quad in self.store.quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(g.as_ref())),
+        ) {
+            let quad = quad?;
+            let NamedOrBlankNode::NamedNode(s) = &quad.subject else {
+                continue;
+            };
+            if s.as_str().starts_with(&edge_prefix) {
+                nodes
+                    .entry(s.as_str().to_string())
+                    .or_default()
+                    .push((quad.predicate.as_str().to_string(), quad.object.clone()));
+            } else if s.as_str().starts_with(&sent_prefix) {
+                sent_props
+                    .entry(s.as_str().to_string())
+                    .or_default()
+                    .push((quad.predicate.as_str().to_string(), quad.object.clone()));
+            }
+        }
+        for (s, props) in sent_props {
+            let get = |k: &str| {
+                props
+                    .iter()
+                    .find(|(p, _)| p == &format!("{AG}{k}"))
+                    .and_then(|(_, o)| literal_value(o))
+                    .unwrap_or("")
+                    .to_string()
+            };
+            sentences.insert(
+                s,
+                (
+                    get("index").parse().unwrap_or(0),
+                    get("start").parse().unwrap_or(0),
+                    get("end").parse().unwrap_or(0),
+                    get("text"),
+                ),
+            );
+        }
+        let mut edges = Vec::new();
+        for (_iri, props) in nodes {
+            let get = |k: &str| {
+                props
+                    .iter()
+                    .find(|(p, _)| p == &format!("{AG}{k}"))
+                    .map(|(_, o)| o.clone())
+            };
+            let getl = |k: &str| {
+                get(k)
+                    .as_ref()
+                    .and_then(|t| literal_value(t).map(|s| s.to_string()))
+                    .unwrap_or_default()
+            };
+            let iri_of = |k: &str| match get(k) {
+                Some(Term::NamedNode(n)) => n.as_str().to_string(),
+                _ => String::new(),
+            };
+            let actor = |iri: &str| -> EdgeActor {
+                local
+                    .get(iri)
+                    .or_else(|| gaz.get(iri))
+                    .cloned()
+                    .unwrap_or_else(|| EdgeActor {
+                        id: unescape(iri.strip_prefix(&format!("{AGID}actor/")).unwrap_or(iri)),
+                        label: String::new(),
+                        kind: String::new(),
+                        country: String::new(),
+                        parent: String::new(),
+                        wikidata: String::new(),
+                    })
+            };
+            let relation = props
+                .iter()
+                .find(|(p, _)| p == rdf::TYPE.as_str())
+                .and_then(|(_, o)| {
+                    if let Term::NamedNode(n) = o {
+                        n.as_str().strip_prefix(AG).map(|s| s.to_string())
+                    } else {
+                        None
+                    }
+                })
+                .unwrap_or_default();
+            let sent_iri = match props
+                .iter()
+                .find(|(p, _)| p == &format!("{PROV}wasDerivedFrom"))
+            {
+                Some((_, Term::NamedNode(n))) => n.as_str().to_string(),
+                _ => String::new(),
+            };
+            let (si, ss, se, stext) = sentences.get(&sent_iri).cloned().unwrap_or_default();
+            let modality = match getl("modality").as_str() {
+                "pledged" => Modality::Pledged,
+                "claimed-by-reports" => Modality::ClaimedByReports,
+                "hypothetical" => Modality::Hypothetical,
+                _ => Modality::Asserted,
+            };
+            let index: usize = getl("index").parse().unwrap_or(0);
+            edges.push((
+                index,
+                Edge {
+                    doc: doc_id.to_string(),
+                    sentence: stext,
+                    sentence_index: si,
+                    sentence_start: ss,
+                    sentence_end: se,
+                    source: actor(&iri_of("source")),
+                    target: actor(&iri_of("target")),
+                    relation,
+                    cameo: getl("cameo"),
+                    quad_class: String::new(),
+                    structural: false,
+                    symmetric: false,
+                    date: PartialDate::parse_iso(&getl("date")),
+                    amount: getl("amount").parse().ok(),
+                    currency: getl("currency"),
+                    object: getl("object"),
+                    negated: getl("negated") == "true",
+                    modality,
+                    rule: getl("rule"),
+                    confidence: getl("confidence").parse().unwrap_or(0.0),
+                    match_start: getl("matchStart").parse().unwrap_or(0),
+                    match_end: getl("matchEnd").parse().unwrap_or(0),
+                },
+            ));
+        }
+        edges.sort_by_key(|(i, _)| *i);
+        Ok(edges.into_iter().map(|(_, e)| e).collect())
+    }
+
+    /// Aliases (skos:altLabel) of the gazetteer actors, by actor id.
+    pub fn aliases(&self) -> Result<HashMap<String, Vec<String>>> {
+        let mut m: HashMap<String, Vec<String>> = HashMap::new();
+        let alt = nn(format!("{SKOS}altLabel"));
+        let g = actors_graph();
+        for quad in self.store.quads_for_pattern(
+            None,
+            Some(alt.as_ref()),
+            None,
+            Some(GraphNameRef::NamedNode(g.as_ref())),
+        ) {
+            let quad = quad?;
+            if let (NamedOrBlankNode::NamedNode(s), Some(v)) =
+                (&quad.subject, literal_value(&quad.object))
+            {
+                let id = unescape(
+                    s.as_str()
+                        .strip_prefix(&format!("{AGID}actor/"))
+                        .unwrap_or(""),
+                );
+                m.entry(id).or_default().push(v.to_string());
+            }
+        }
+        for v in m.values_mut() {
+            v.sort();
+        }
+        Ok(m)
+    }
+
+    /// Counts: documents, sentences, edges by relation, actors by type.
+    pub fn stats(&self) -> Result<Stats> {
+        let mut st = Stats {
+            documents: self.doc_ids()?.len(),
+            ..Default::default()
+        };
+        let count = |q: &str| -> Result<Vec<(String, usize)>> {
+            let mut out = Vec::new();
+            if let QueryResults::Solutions(sols) = self.query(q).map_err(|e| anyhow!("{e}"))? {
+                for s in sols {
+                    let s = s?;
+                    let k = s.get("k").map(|t| match t {
+                        Term::NamedNode(n) => n
+                            .as_str()
+                            .strip_prefix(AG)
+                            .unwrap_or(n.as_str())
+                            .to_string(),
+                        Term::Literal(l) => l.value().to_string(),
+                        other => other.to_string(),
+                    });
+                    let n = s
+                        .get("n")
+                        .and_then(literal_value)
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0);
+                    out.push((k.unwrap_or_default(), n));
+                }
+            }
+            Ok(out)
+        };
+        st.sentences = count("SELECT (COUNT(?s) AS ?n) WHERE { ?s a ag:Sentence }")?
+            .first()
+            .map(|x| x.1)
+            .unwrap_or(0);
+        st.edges_by_relation = count("SELECT ?k (COUNT(?e) AS ?n) WHERE { ?e ag:source ?s ; a ?k } GROUP BY ?k ORDER BY DESC(?n) ?k")?;
+        st.actors_by_type = count(&format!("SELECT ?k (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a ag:id ?id ; a ?k . FILTER(STRSTARTS(STR(?a), \"{AGID}actor/\")) }} GROUP BY ?k ORDER BY DESC(?n) ?k"))?;
+        st.edges = st.edges_by_relation.iter().map(|x| x.1).sum();
+        st.quads = self.store.len()?;
+        Ok(st)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub documents: usize,
+    pub sentences: usize,
+    pub edges: usize,
+    pub quads: usize,
+    pub edges_by_relation: Vec<(String, usize)>,
+    pub actors_by_type: Vec<(String, usize)>,
+}
+
+#[derive(Debug)]
+pub enum QueryError {
+    Syntax(String),
+    Other(String),
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryError::Syntax(e) => write!(f, "SPARQL syntax error: {e}"),
+            QueryError::Other(e) => write!(f, "query failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}

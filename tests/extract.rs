@@ -1,0 +1,296 @@
+//! The foundation: extraction on the seed, agreement with score.py, bad input, data-file errors.
+
+mod common;
+use common::*;
+
+const SEED: &str = "seeds/pakistan-us-security-cooperation.txt";
+const GOLD: &str = "tests/gold/pakistan-us-security-cooperation.tsv";
+
+fn json_num(s: &str, key: &str) -> f64 {
+    let i = s
+        .find(&format!("\"{key}\": "))
+        .unwrap_or_else(|| panic!("{key} in {s}"));
+    let rest = &s[i + key.len() + 4..];
+    rest.split([',', '}'])
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn seed_meets_the_thresholds() {
+    let o = run(&["eval", GOLD, SEED, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(json_num(&s, "core_found") >= 17.0, "{s}");
+    assert!(json_num(&s, "extra_found") >= 4.0, "{s}");
+    assert!(json_num(&s, "precision") >= 0.9, "{s}");
+    assert_eq!(
+        json_num(&s, "attributes_right"),
+        json_num(&s, "attributes_checked"),
+        "{s}"
+    );
+    assert_eq!(json_num(&s, "absent_violations"), 0.0, "{s}");
+}
+
+#[test]
+fn eval_agrees_with_score_py() {
+    let shared = shared();
+    let dir = tmp("agree");
+    let csv = dir.join("e.csv");
+    let o = run(&["extract", SEED, "--format", "csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::write(&csv, &o.stdout).unwrap();
+    for extra in [&[][..], &["--show"][..]] {
+        let mut args = vec!["eval", GOLD, "--csv", csv.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let ours = stdout(&run(&args));
+        let py = std::process::Command::new("python3")
+            .arg(shared.join("eval/score.py"))
+            .arg(root().join(GOLD))
+            .arg(&csv)
+            .args(extra)
+            .output()
+            .expect("python3");
+        assert!(
+            py.status.success(),
+            "{}",
+            String::from_utf8_lossy(&py.stderr)
+        );
+        assert_eq!(
+            ours,
+            String::from_utf8_lossy(&py.stdout),
+            "actorgraph eval and score.py differ"
+        );
+    }
+    // and on the JSON form
+    let ours = stdout(&run(&[
+        "eval",
+        GOLD,
+        "--csv",
+        csv.to_str().unwrap(),
+        "--json",
+    ]));
+    let py = std::process::Command::new("python3")
+        .arg(shared.join("eval/score.py"))
+        .arg(root().join(GOLD))
+        .arg(&csv)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(ours, String::from_utf8_lossy(&py.stdout));
+}
+
+#[test]
+fn every_edge_is_traceable_to_its_sentence() {
+    let o = run(&["extract", SEED, "--format", "csv"]);
+    let doc = std::fs::read_to_string(root().join(SEED)).unwrap();
+    let chars: Vec<char> = doc.chars().collect();
+    let mut rd = csv::Reader::from_reader(&o.stdout[..]);
+    let h = rd.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let mut n = 0;
+    for r in rd.records() {
+        let r = r.unwrap();
+        let (s, e): (usize, usize) = (
+            r[col("sentence_start")].parse().unwrap(),
+            r[col("sentence_end")].parse().unwrap(),
+        );
+        let text: String = chars[s..e].iter().collect();
+        assert_eq!(text, &r[col("sentence")]);
+        assert!(!r[col("rule")].is_empty());
+        let c: f32 = r[col("confidence")].parse().unwrap();
+        assert!(c > 0.0 && c <= 1.0);
+        n += 1;
+    }
+    assert!(n >= 18);
+}
+
+#[test]
+fn jsonl_and_stdin_inputs() {
+    let dir = tmp("jsonl");
+    let f = dir.join("docs.jsonl");
+    let seed = std::fs::read_to_string(root().join(SEED)).unwrap();
+    let line =
+        serde_json::json!({"id": "seed-1", "text": seed, "published": "2023-05-02 10:00:00Z"})
+            .to_string();
+    std::fs::write(&f, format!("{line}\n")).unwrap();
+    let o = run(&["extract", f.to_str().unwrap(), "--format", "jsonl"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.lines().count() >= 18);
+    let v: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(v["doc"], "seed-1");
+    // with a document date, "This month" resolves
+    assert!(
+        out.contains("\"date\":\"2023-05\""),
+        "relative date resolved against the document date"
+    );
+    // stdin
+    let mut child = std::process::Command::new(bin())
+        .args(["extract", "-"])
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"India is maneuvering itself to enter into a de facto alliance with the United States.\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(stdout(&o).contains("allyOf"));
+}
+
+#[test]
+fn bad_input_is_reported_and_the_rest_processed() {
+    let dir = tmp("bad");
+    std::fs::write(
+        dir.join("a-invalid.txt"),
+        b"Pakistan visited China \xff\xfe today.",
+    )
+    .unwrap();
+    std::fs::write(dir.join("b-binary.txt"), b"\x00\x01\x02ELF\x00").unwrap();
+    std::fs::write(dir.join("c-empty.txt"), b"").unwrap();
+    std::fs::write(dir.join("d-docs.jsonl"), "{\"id\": \"ok\", \"text\": \"India is maneuvering itself to enter into a de facto alliance with the United States.\"}\n{broken json\n{\"id\": \"notext\"}\n").unwrap();
+    std::fs::copy(root().join(SEED), dir.join("e-seed.txt")).unwrap();
+    let o = run(&["extract", dir.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "exit code says something failed");
+    assert!(err.contains("a-invalid.txt: not valid UTF-8"), "{err}");
+    assert!(err.contains("b-binary.txt: binary file"), "{err}");
+    assert!(err.contains("c-empty.txt: empty file"), "{err}");
+    assert!(err.contains("d-docs.jsonl:2: broken JSON line"), "{err}");
+    assert!(err.contains("d-docs.jsonl:3: missing \"text\""), "{err}");
+    let out = stdout(&o);
+    assert!(
+        out.contains(",ok,") || out.lines().any(|l| l.starts_with("ok,")),
+        "the good JSONL line was processed"
+    );
+    assert!(out.contains("e-seed.txt"), "the good file was processed");
+    let missing = run(&["extract", "/nonexistent/file.txt"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("no such file"));
+}
+
+fn ontology_copy(name: &str) -> std::path::PathBuf {
+    let dir = tmp(name);
+    let o = dir.join("ontology");
+    std::fs::create_dir_all(o.join("actors")).unwrap();
+    std::fs::create_dir_all(o.join("rules")).unwrap();
+    for f in ["actorgraph.ttl", "cues.toml", "agents.toml"] {
+        std::fs::copy(root().join("ontology").join(f), o.join(f)).unwrap();
+    }
+    std::fs::copy(
+        root().join("ontology/actors/states.toml"),
+        o.join("actors/states.toml"),
+    )
+    .unwrap();
+    o
+}
+
+#[test]
+fn malformed_rule_files_are_reported_with_file_and_line() {
+    let o = ontology_copy("badrules");
+    std::fs::write(
+        o.join("rules/bad.toml"),
+        "[[rule]]\nid = \"a\"\nrelation = \"noSuchRelation\"\npattern = \"@src visited @tgt\"\n\n[[rule]]\nid = \"b\"\nrelation = \"makeVisit\"\npattern = \"@src (visited @tgt\"\n\n[[rule]]\nid = \"a\"\nrelation = \"makeVisit\"\npattern = \"@src visited @tgt\"\n",
+    )
+    .unwrap();
+    let out = run(&["--ontology", o.to_str().unwrap(), "rules", "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let s = stdout(&out);
+    assert!(
+        s.contains("bad.toml:3: rule a: unknown relation type \"noSuchRelation\""),
+        "{s}"
+    );
+    assert!(
+        s.contains("bad.toml:9: rule b: pattern: a group opened with ( is not closed"),
+        "{s}"
+    );
+    assert!(s.contains("bad.toml:12: duplicate rule id \"a\""), "{s}");
+    std::fs::write(
+        o.join("rules/bad.toml"),
+        "[[rule]]\nid = \"a\"\nrelation = \"makeVisit\"\npattern = \"@src visited @tgt\n",
+    )
+    .unwrap();
+    let s = stdout(&run(&["--ontology", o.to_str().unwrap(), "rules", "check"]));
+    assert!(
+        s.contains("bad.toml:4:"),
+        "TOML syntax error has its line: {s}"
+    );
+    // extract refuses to run on broken rules, naming the place
+    let e = run(&["--ontology", o.to_str().unwrap(), "extract", SEED]);
+    assert_eq!(e.status.code(), Some(2));
+    assert!(stderr(&e).contains("bad.toml:4:"));
+}
+
+#[test]
+fn malformed_gazetteer_files_are_reported_with_file_and_line() {
+    let o = ontology_copy("badgaz");
+    std::fs::write(
+        o.join("actors/zz.toml"),
+        "[[actor]]\nid = \"X1\"\nlabel = \"Xland\"\ntype = \"Planet\"\n",
+    )
+    .unwrap();
+    let s = stdout(&run(&["--ontology", o.to_str().unwrap(), "rules", "check"]));
+    assert!(
+        s.contains("zz.toml:4: actor X1: unknown type \"Planet\""),
+        "{s}"
+    );
+    std::fs::write(
+        o.join("actors/zz.toml"),
+        "[[actor]]\nid = \"X1\"\nlabel = \"Xland\"\ntype = \"State\"\naliases = [\"Pakistan\"]\n",
+    )
+    .unwrap();
+    let s = stdout(&run(&["--ontology", o.to_str().unwrap(), "rules", "check"]));
+    assert!(
+        s.contains("zz.toml:5: alias \"Pakistan\" of X1 is already claimed by PAK"),
+        "{s}"
+    );
+    std::fs::write(o.join("actors/zz.toml"), "[[actor]]\nid = \"X1\"\nlabel = \"Xland\"\ntype = \"State\"\ndated = [{ alias = \"X gov\", from = \"2020-13-01\" }]\n").unwrap();
+    let s = stdout(&run(&["--ontology", o.to_str().unwrap(), "rules", "check"]));
+    assert!(s.contains("zz.toml:5: invalid date \"2020-13-01\""), "{s}");
+}
+
+#[test]
+fn rule_tests_pass() {
+    let o = run(&["rules", "test"]);
+    let s = stdout(&o);
+    assert!(o.status.success(), "{s}");
+    assert!(
+        s.contains("rules test: ") && s.contains(" passed, 0 failed"),
+        "{s}"
+    );
+}
+
+#[test]
+fn rules_and_gazetteer_lint_clean() {
+    let o = run(&["rules", "check"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+}
+
+#[test]
+fn phoenix_dictionaries_load() {
+    let dict = shared().join("reference/phoenix-dictionaries/Phoenix.MilNonState.actors.txt");
+    let dir = tmp("phoenix");
+    let f = dir.join("s.txt");
+    std::fs::write(&f, "The Abu Nidal Organization attacked Israel.\n").unwrap();
+    let without = run(&["extract", f.to_str().unwrap()]);
+    assert!(
+        !stdout(&without).contains("Abu Nidal"),
+        "not in the built-in gazetteer"
+    );
+    let with = run(&[
+        "--actors",
+        dict.to_str().unwrap(),
+        "extract",
+        f.to_str().unwrap(),
+    ]);
+    assert!(with.status.success(), "{}", stderr(&with));
+    let s = stdout(&with);
+    assert!(
+        s.contains("Abu Nidal Organization") && s.contains("Israel"),
+        "{s}"
+    );
+}
