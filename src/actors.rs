@@ -6,6 +6,7 @@ use crate::date::PartialDate;
 use crate::gazetteer::{Actor, AliasKind, Gazetteer};
 use crate::ontology::{Agent, Agents, Cues};
 use crate::text::{TokKind, Token};
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 
 /// The syntactic role of a mention, as far as word order tells.
@@ -77,10 +78,10 @@ impl DocActors {
 
 /// Role nouns, titles and cue words, tokenised once (built when the engine loads).
 pub struct Lexicon {
-    /// Role nouns as token sequences (lower case), longest first, with their agent.
-    nouns: Vec<(Vec<String>, usize)>,
-    /// Titles as token sequences, longest first, with their agent.
-    titles: Vec<(Vec<String>, usize)>,
+    /// Role nouns as token sequences (lower case), longest first, with their agent, by first token.
+    nouns: FxHashMap<String, Vec<(Vec<String>, usize)>>,
+    /// Titles as token sequences, longest first, with their agent, by lower-cased first token.
+    titles: FxHashMap<String, Vec<(Vec<String>, usize)>>,
     preps: HashSet<String>,
     rel_pronouns: HashSet<String>,
     poss_pronouns: HashSet<String>,
@@ -99,12 +100,22 @@ impl Lexicon {
                 titles.push((toks_of(t, abbrevs), i));
             }
         }
-        nouns.sort_by_key(|x| std::cmp::Reverse(x.0.len()));
-        titles.sort_by_key(|x| std::cmp::Reverse(x.0.len()));
+        let index = |v: Vec<(Vec<String>, usize)>| {
+            let mut m: FxHashMap<String, Vec<(Vec<String>, usize)>> = FxHashMap::default();
+            for (seq, a) in v {
+                if let Some(first) = seq.first() {
+                    m.entry(first.to_lowercase()).or_default().push((seq, a));
+                }
+            }
+            for l in m.values_mut() {
+                l.sort_by_key(|x| std::cmp::Reverse(x.0.len()));
+            }
+            m
+        };
         let set = |v: &Vec<String>| v.iter().map(|s| s.to_lowercase()).collect::<HashSet<_>>();
         Lexicon {
-            nouns,
-            titles,
+            nouns: index(nouns),
+            titles: index(titles),
             preps: set(&cues.prepositions),
             rel_pronouns: set(&cues.relative_pronouns),
             poss_pronouns: set(&cues.possessive_pronouns),
@@ -117,8 +128,8 @@ impl Lexicon {
 pub struct Recognizer<'a> {
     pub gaz: &'a Gazetteer,
     pub agents: &'a Agents,
-    nouns: &'a [(Vec<String>, usize)],
-    titles: &'a [(Vec<String>, usize)],
+    nouns: &'a FxHashMap<String, Vec<(Vec<String>, usize)>>,
+    titles: &'a FxHashMap<String, Vec<(Vec<String>, usize)>>,
     preps: &'a HashSet<String>,
     rel_pronouns: &'a HashSet<String>,
     poss_pronouns: &'a HashSet<String>,
@@ -147,7 +158,7 @@ impl<'a> Recognizer<'a> {
     }
 
     fn noun_at(&self, toks: &[Token], i: usize) -> Option<(usize, usize)> {
-        for (seq, a) in self.nouns {
+        for (seq, a) in self.nouns.get(&toks.get(i)?.lower)? {
             let n = seq.len();
             if i + n <= toks.len() && seq.iter().zip(&toks[i..i + n]).all(|(s, t)| *s == t.lower) {
                 return Some((n, *a));
@@ -157,7 +168,7 @@ impl<'a> Recognizer<'a> {
     }
 
     fn title_at(&self, toks: &[Token], i: usize) -> Option<(usize, usize)> {
-        for (seq, a) in self.titles {
+        for (seq, a) in self.titles.get(&toks.get(i)?.lower)? {
             let n = seq.len();
             if i + n <= toks.len()
                 && seq

@@ -22,6 +22,11 @@ pub struct Money {
 }
 
 fn month_of(t: &str) -> Option<u32> {
+    // months are capitalised words of 3 to 10 letters
+    if !t.as_bytes().first().is_some_and(|c| c.is_ascii_uppercase()) || t.len() < 3 || t.len() > 10
+    {
+        return None;
+    }
     let l = t.trim_end_matches('.').to_lowercase();
     let m = match l.as_str() {
         "january" | "jan" => 1,
@@ -64,6 +69,15 @@ fn year_of(t: &Token) -> Option<i32> {
 }
 
 fn day_of(t: &Token) -> Option<u32> {
+    if !t
+        .lower
+        .as_bytes()
+        .first()
+        .is_some_and(|c| c.is_ascii_digit())
+        || t.lower.len() > 4
+    {
+        return None;
+    }
     let s = t
         .lower
         .trim_end_matches("st")

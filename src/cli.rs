@@ -98,9 +98,12 @@ pub enum Cmd {
         store: Option<PathBuf>,
         #[arg(long)]
         date: Option<String>,
-        /// Documents per transaction.
+        /// Documents extracted per round.
         #[arg(long, default_value_t = 64)]
         batch: usize,
+        /// Quads gathered before one atomic write to the store.
+        #[arg(long, default_value_t = crate::ingest::WRITE_UNIT_QUADS)]
+        write_unit: usize,
         /// Extraction threads (default: all cores).
         #[arg(long, short = 'j')]
         jobs: Option<usize>,
@@ -273,6 +276,11 @@ pub fn write_build_outputs(
 pub enum RulesCmd {
     /// Lint rules and gazetteer: unknown relation types, duplicate ids, aliases claimed twice, bad patterns.
     Check,
+    /// Time every rule over a corpus: where extraction spends its time, and what fires.
+    Profile {
+        #[arg(required = true)]
+        paths: Vec<String>,
+    },
     /// Run every rule's test sentences; print counts per CAMEO category and structural relation.
     Test {
         /// Print every test, not only failures.
@@ -454,6 +462,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             store,
             date,
             batch,
+            write_unit,
             jobs,
         } => {
             let engine = load_engine(&cli)?;
@@ -478,6 +487,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 parse_date(date)?,
                 (*batch).max(1),
                 jobs,
+                (*write_unit).max(1),
             )?;
             eprintln!("{}", report.summary(&path));
             Ok(if report.problems > 0 { 1 } else { 0 })
@@ -637,6 +647,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 parse_date(date)?,
                 64,
                 jobs,
+                crate::ingest::WRITE_UNIT_QUADS,
             )?;
             eprintln!("{}", report.summary(&path));
             let notes = write_build_outputs(&engine, &gs, out)?;
@@ -675,6 +686,37 @@ pub fn run(cli: Cli) -> Result<i32> {
                 problems.len()
             );
             Ok(if problems.is_empty() { 0 } else { 1 })
+        }
+        Cmd::Rules {
+            cmd: RulesCmd::Profile { paths },
+        } => {
+            let mut engine = load_engine(&cli)?;
+            engine.rule_profile = Some(std::sync::Mutex::new(vec![
+                Default::default();
+                engine.rules.len()
+            ]));
+            let t0 = std::time::Instant::now();
+            let problems = extract_all(&engine, paths, None, 1, |_| Ok(()))?;
+            let total = t0.elapsed();
+            let prof = engine.rule_profile.take().unwrap().into_inner().unwrap();
+            let mut rows: Vec<(usize, &(std::time::Duration, usize, usize))> =
+                prof.iter().enumerate().collect();
+            rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0));
+            println!(
+                "{:<40} {:>10} {:>10} {:>8}",
+                "rule", "ms", "sentences", "matches"
+            );
+            for (i, (d, n, m)) in rows {
+                println!(
+                    "{:<40} {:>10.1} {:>10} {:>8}",
+                    engine.rules[i].id,
+                    d.as_secs_f64() * 1000.0,
+                    n,
+                    m
+                );
+            }
+            println!("total extraction {:.1} ms", total.as_secs_f64() * 1000.0);
+            Ok(if problems > 0 { 1 } else { 0 })
         }
         Cmd::Rules {
             cmd: RulesCmd::Test { verbose },

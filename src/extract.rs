@@ -21,9 +21,13 @@ pub struct Engine {
     pub agents: Agents,
     pub cues: Cues,
     pub rules: Vec<Rule>,
+    /// The numbered words of the rules.
+    pub vocab: crate::rules::Vocab,
     pub text: TextConfig,
     pub lexicon: Lexicon,
     pub dir: PathBuf,
+    /// When set, the time and match count of each rule are collected here (`rules profile`).
+    pub rule_profile: Option<std::sync::Mutex<Vec<(std::time::Duration, usize, usize)>>>,
 }
 
 /// Where the ontology lives: `--ontology`, `$ACTORGRAPH_ONTOLOGY`, `./ontology`, or the one this
@@ -77,7 +81,7 @@ impl Engine {
         }
         gazetteer.finish();
         gazetteer.check_parents(&dir.join("actors"));
-        let rules = load_rules(&dir.join("rules"), &ontology)?;
+        let (rules, vocab) = load_rules(&dir.join("rules"), &ontology)?;
         let lexicon = Lexicon::new(&agents, &cues, &abbrevs);
         Ok(Engine {
             ontology,
@@ -85,9 +89,11 @@ impl Engine {
             agents,
             cues,
             rules,
+            vocab,
             text,
             lexicon,
             dir: dir.to_path_buf(),
+            rule_profile: None,
         })
     }
 }
@@ -254,14 +260,35 @@ impl Engine {
             .collect();
         let money_spans: Vec<(usize, usize)> = money.iter().map(|m| (m.start, m.end)).collect();
         let date_spans: Vec<(usize, usize)> = dates.iter().map(|d| (d.start, d.end)).collect();
-        let view = SentenceView::new(toks, mentions, types, &money_spans, &date_spans);
+        let view = SentenceView::new(
+            toks,
+            mentions,
+            types,
+            &money_spans,
+            &date_spans,
+            &self.vocab,
+        );
         let sentence_text = s.text(&doc.text).to_string();
         let first_new = pending.len();
-        for rule in &self.rules {
-            if !rule.pattern.may_match(toks) {
+        for (ri, rule) in self.rules.iter().enumerate() {
+            let t0 = self
+                .rule_profile
+                .as_ref()
+                .map(|_| std::time::Instant::now());
+            if !rule.pattern.may_match(&view) {
+                if let (Some(p), Some(t0)) = (&self.rule_profile, t0) {
+                    p.lock().unwrap()[ri].0 += t0.elapsed();
+                }
                 continue;
             }
-            for m in rule.pattern.find(&view) {
+            let found = rule.pattern.find(&view);
+            if let (Some(p), Some(t0)) = (&self.rule_profile, t0) {
+                let mut p = p.lock().unwrap();
+                p[ri].0 += t0.elapsed();
+                p[ri].1 += 1;
+                p[ri].2 += found.len();
+            }
+            for m in found {
                 let (ms, mt) = (&mentions[m.src], &mentions[m.tgt]);
                 if ms.actor == mt.actor || actors.actors[ms.actor].id == actors.actors[mt.actor].id
                 {

@@ -4,6 +4,7 @@
 use crate::date::PartialDate;
 use crate::error::{line_of, toml_error, DataError};
 use crate::text::tokenize;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -135,9 +136,9 @@ pub struct Gazetteer {
     pub actors: Vec<Actor>,
     pub by_id: HashMap<String, usize>,
     /// First token (exact text) -> entries, longest first.
-    index: HashMap<String, Vec<Entry>>,
+    index: FxHashMap<String, Vec<Entry>>,
     /// Case-insensitive entries (PETRARCH dictionaries): first token lower-cased -> entries.
-    ci_index: HashMap<String, Vec<Entry>>,
+    ci_index: FxHashMap<String, Vec<Entry>>,
     /// Person roles: (person actor, title, country, validity).
     pub roles: Vec<(usize, String, String, Validity)>,
     /// Every alias string and where it came from (first claimant).

@@ -12,6 +12,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// Quads gathered before one atomic write (default of `ingest --write-unit`).
+pub const WRITE_UNIT_QUADS: usize = 200_000;
+
 /// The outcome of an ingest.
 #[derive(Debug, Clone, Default)]
 pub struct IngestReport {
@@ -48,6 +51,7 @@ pub fn ingest(
     date: Option<PartialDate>,
     batch: usize,
     jobs: usize,
+    write_unit: usize,
 ) -> Result<IngestReport> {
     let t0 = Instant::now();
     store.ensure_ontology(engine)?;
@@ -67,9 +71,14 @@ pub fn ingest(
     let mut pending: Vec<Document> = Vec::new();
     let mut err: Option<anyhow::Error> = None;
     let mut actors = std::collections::HashSet::new();
+    let mut to_write: Vec<(Document, DocResult, String)> = Vec::new();
+    let mut queued_quads = 0usize;
     let flush = |pending: &mut Vec<Document>,
                  report: &mut IngestReport,
-                 actors: &mut std::collections::HashSet<String>|
+                 actors: &mut std::collections::HashSet<String>,
+                 to_write: &mut Vec<(Document, DocResult, String)>,
+                 queued_quads: &mut usize,
+                 last: bool|
      -> Result<()> {
         // skip documents already stored with the same content and the same rules
         let mut todo = Vec::new();
@@ -105,10 +114,19 @@ pub fn ingest(
                 actors.insert(e.target.id.clone());
             }
             report.stats.sentences += sents.len();
+            *queued_quads += 8 + r.edges.len() * 22;
         }
         report.stats.replaced += docs.len();
-        if !docs.is_empty() {
-            store.write_docs(&docs, &fingerprint, &is_gaz, &mut report.stats)?;
+        // a document id seen again in the same run: the later text wins
+        let ids: std::collections::HashSet<&str> =
+            docs.iter().map(|(d, _, _)| d.id.as_str()).collect();
+        to_write.retain(|(d, _, _)| !ids.contains(d.id.as_str()));
+        to_write.extend(docs);
+        // write in large atomic units: the bulk loader is fast per quad but has a cost per commit
+        if (*queued_quads >= write_unit || last) && !to_write.is_empty() {
+            store.write_docs(to_write, &fingerprint, &is_gaz, &mut report.stats)?;
+            to_write.clear();
+            *queued_quads = 0;
         }
         Ok(())
     };
@@ -121,7 +139,14 @@ pub fn ingest(
                 // a document id seen twice in one run: the later text wins, as in a re-run
                 pending.push(d);
                 if pending.len() >= batch {
-                    if let Err(e) = flush(&mut pending, &mut report, &mut actors) {
+                    if let Err(e) = flush(
+                        &mut pending,
+                        &mut report,
+                        &mut actors,
+                        &mut to_write,
+                        &mut queued_quads,
+                        false,
+                    ) {
                         err = Some(e);
                     }
                     pb.set_position(report.stats.documents as u64);
@@ -138,7 +163,14 @@ pub fn ingest(
         pb.finish_and_clear();
         return Err(e);
     }
-    flush(&mut pending, &mut report, &mut actors)?;
+    flush(
+        &mut pending,
+        &mut report,
+        &mut actors,
+        &mut to_write,
+        &mut queued_quads,
+        true,
+    )?;
     pb.finish_and_clear();
     report.stats.actors = actors.len();
     report.seconds = t0.elapsed().as_secs_f64();

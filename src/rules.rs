@@ -4,23 +4,104 @@ use crate::actors::{Mention, Role};
 use crate::error::{line_of, toml_error, DataError};
 use crate::ontology::Ontology;
 use crate::text::{TokKind, Token};
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-/// One alternative of a word element.
+/// One alternative of a word element, with its id in the rules' vocabulary.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WordAlt {
-    Exact(String),
-    Prefix(String),
+    Exact(String, u32),
+    Prefix(String, u32),
 }
 
 impl WordAlt {
-    fn matches(&self, t: &Token) -> bool {
+    fn id(&self) -> u32 {
         match self {
-            WordAlt::Exact(w) => t.lower == *w,
-            WordAlt::Prefix(p) => t.lower.starts_with(p.as_str()) && t.kind != TokKind::Punct,
+            WordAlt::Exact(_, i) | WordAlt::Prefix(_, i) => *i,
         }
+    }
+    fn is_exact(&self, w: &str) -> bool {
+        matches!(self, WordAlt::Exact(x, _) if x == w)
+    }
+}
+
+/// Every word and prefix the rules use, numbered, so a sentence is checked against the rules by
+/// comparing numbers rather than strings.
+#[derive(Debug, Clone, Default)]
+pub struct Vocab {
+    exact: FxHashMap<String, u32>,
+    prefix: FxHashMap<String, u32>,
+    prefix_lens: Vec<usize>,
+    size: u32,
+}
+
+impl Vocab {
+    fn id_of(map: &mut FxHashMap<String, u32>, size: &mut u32, w: &str) -> u32 {
+        *map.entry(w.to_string()).or_insert_with(|| {
+            *size += 1;
+            *size - 1
+        })
+    }
+
+    /// Number the words of a pattern.
+    pub fn intern(&mut self, p: &mut Pattern) {
+        fn nodes(v: &mut Vocab, ns: &mut [Node]) {
+            for n in ns {
+                match &mut n.elem {
+                    Elem::Word(alts) => alts.iter_mut().for_each(|a| v.alt(a)),
+                    Elem::Group(gs) => gs.iter_mut().for_each(|g| nodes(v, g)),
+                    _ => {}
+                }
+            }
+        }
+        nodes(self, &mut p.nodes);
+        p.required = Req::of_seq(&p.nodes);
+        self.prefix_lens = self
+            .prefix
+            .keys()
+            .map(|k| k.len())
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        self.prefix_lens.sort_unstable();
+    }
+
+    fn alt(&mut self, a: &mut WordAlt) {
+        match a {
+            WordAlt::Exact(w, id) => *id = Self::id_of(&mut self.exact, &mut self.size, w),
+            WordAlt::Prefix(w, id) => *id = Self::id_of(&mut self.prefix, &mut self.size, w),
+        }
+    }
+
+    /// The vocabulary ids a token matches (its word, and the prefixes it starts with).
+    pub fn token_ids(&self, t: &Token, out: &mut Vec<u32>) {
+        out.clear();
+        if let Some(&i) = self.exact.get(&t.lower) {
+            out.push(i);
+        }
+        if t.kind == TokKind::Punct || self.prefix.is_empty() {
+            return;
+        }
+        for &l in &self.prefix_lens {
+            if l > t.lower.len() {
+                break;
+            }
+            if t.lower.is_char_boundary(l) {
+                if let Some(&i) = self.prefix.get(&t.lower[..l]) {
+                    out.push(i);
+                }
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.size as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.size == 0
     }
 }
 
@@ -61,8 +142,60 @@ pub struct Node {
 #[derive(Debug, Clone)]
 pub struct Pattern {
     pub nodes: Vec<Node>,
-    /// Word elements that every match needs (for a quick pre-check).
-    pub required: Vec<Vec<WordAlt>>,
+    /// The words a match needs (for a quick pre-check of a sentence).
+    pub required: Req,
+}
+
+/// Words a match needs: all of, any of, one word (with alternatives), or nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Req {
+    All(Vec<Req>),
+    Any(Vec<Req>),
+    Word(Vec<WordAlt>),
+    Nothing,
+}
+
+impl Req {
+    fn of_seq(nodes: &[Node]) -> Req {
+        let parts: Vec<Req> = nodes
+            .iter()
+            .filter(|n| !n.optional)
+            .map(Req::of_node)
+            .filter(|r| *r != Req::Nothing)
+            .collect();
+        match parts.len() {
+            0 => Req::Nothing,
+            1 => parts.into_iter().next().unwrap(),
+            _ => Req::All(parts),
+        }
+    }
+    fn of_node(n: &Node) -> Req {
+        match &n.elem {
+            Elem::Word(w) => Req::Word(w.clone()),
+            Elem::Group(alts) => {
+                let parts: Vec<Req> = alts.iter().map(|a| Req::of_seq(a)).collect();
+                if parts.contains(&Req::Nothing) {
+                    Req::Nothing
+                } else {
+                    Req::Any(parts)
+                }
+            }
+            _ => Req::Nothing,
+        }
+    }
+    fn holds(&self, present: &[u64]) -> bool {
+        match self {
+            Req::Nothing => true,
+            Req::Word(w) => w.iter().any(|a| {
+                let i = a.id() as usize;
+                present
+                    .get(i / 64)
+                    .is_some_and(|b| b & (1 << (i % 64)) != 0)
+            }),
+            Req::All(v) => v.iter().all(|r| r.holds(present)),
+            Req::Any(v) => v.iter().any(|r| r.holds(present)),
+        }
+    }
 }
 
 const DEFAULT_GAP: usize = 6;
@@ -82,15 +215,28 @@ pub fn parse_pattern(src: &str) -> Result<Pattern, String> {
     if !has(Slot::Src) || !has(Slot::Tgt) {
         return Err("a pattern needs both @src and @tgt".into());
     }
-    let required = nodes
-        .iter()
-        .filter(|n| !n.optional)
-        .filter_map(|n| match &n.elem {
-            Elem::Word(w) => Some(w.clone()),
-            _ => None,
-        })
-        .collect();
+    let required = Req::of_seq(&nodes);
     Ok(Pattern { nodes, required })
+}
+
+/// Can a match of `nodes` start at token `p`? (A cheap test before the full matcher.)
+fn can_start(nodes: &[Node], p: usize, v: &SentenceView) -> bool {
+    let Some(first) = nodes.first() else {
+        return true;
+    };
+    if first.optional {
+        return true;
+    }
+    match &first.elem {
+        Elem::Word(w) => v.word_at(w, p),
+        Elem::Slot { .. } => {
+            !v.starts[p].is_empty()
+                || (matches!(v.toks[p].lower.as_str(), "the" | "a" | "an")
+                    && !v.starts[p + 1].is_empty())
+        }
+        Elem::Group(alts) => alts.iter().any(|a| can_start(a, p, v)),
+        _ => true,
+    }
 }
 
 fn contains_slot(nodes: &[Node], s: Slot) -> bool {
@@ -266,8 +412,8 @@ fn parse_elem(t: &str) -> Result<Node, String> {
             }
             let a = a.to_lowercase().replace(['\u{2019}', '\u{2018}'], "'");
             match a.strip_suffix('*') {
-                Some(p) if !p.is_empty() => alts.push(WordAlt::Prefix(p.to_string())),
-                _ => alts.push(WordAlt::Exact(a)),
+                Some(p) if !p.is_empty() => alts.push(WordAlt::Prefix(p.to_string(), u32::MAX)),
+                _ => alts.push(WordAlt::Exact(a, u32::MAX)),
             }
         }
         Elem::Word(alts)
@@ -298,6 +444,10 @@ pub struct SentenceView<'a> {
     pub money_at: Vec<Option<usize>>,
     pub date_at: Vec<Option<usize>>,
     pub actor_types: Vec<String>,
+    /// Vocabulary ids of each token.
+    pub tok_ids: Vec<Vec<u32>>,
+    /// Bitset of the vocabulary ids present in the sentence.
+    pub present: Vec<u64>,
 }
 
 impl<'a> SentenceView<'a> {
@@ -307,8 +457,21 @@ impl<'a> SentenceView<'a> {
         mention_types: Vec<String>,
         money: &[(usize, usize)],
         dates: &[(usize, usize)],
+        vocab: &Vocab,
     ) -> Self {
         let n = toks.len();
+        let mut present = vec![0u64; vocab.len() / 64 + 1];
+        let tok_ids: Vec<Vec<u32>> = toks
+            .iter()
+            .map(|t| {
+                let mut ids = Vec::new();
+                vocab.token_ids(t, &mut ids);
+                for &i in &ids {
+                    present[i as usize / 64] |= 1 << (i % 64);
+                }
+                ids
+            })
+            .collect();
         let mut starts = vec![Vec::new(); n + 1];
         let mut blocked = vec![false; n];
         for (k, m) in mentions.iter().enumerate() {
@@ -340,7 +503,16 @@ impl<'a> SentenceView<'a> {
             money_at,
             date_at,
             actor_types: mention_types,
+            tok_ids,
+            present,
         }
+    }
+
+    /// Does token `p` match one of the word alternatives?
+    fn word_at(&self, alts: &[WordAlt], p: usize) -> bool {
+        self.tok_ids
+            .get(p)
+            .is_some_and(|ids| alts.iter().any(|a| ids.contains(&a.id())))
     }
 }
 
@@ -412,24 +584,17 @@ impl<'a> Frame<'a> {
 
 impl Pattern {
     /// Quick check: every required word occurs in the sentence.
-    pub fn may_match(&self, toks: &[Token]) -> bool {
-        self.required
-            .iter()
-            .all(|alts| toks.iter().any(|t| alts.iter().any(|a| a.matches(t))))
+    pub fn may_match(&self, v: &SentenceView) -> bool {
+        self.required.holds(&v.present)
     }
 
     /// All matches, at most one per start token.
     pub fn find(&self, v: &SentenceView) -> Vec<Match> {
         let mut out = Vec::new();
         let mut st = State::default();
-        let first_is_slot =
-            matches!(self.nodes[0].elem, Elem::Slot { .. }) && !self.nodes[0].optional;
         for start in 0..v.toks.len() {
-            if first_is_slot {
-                let det = matches!(v.toks[start].lower.as_str(), "the" | "a" | "an");
-                if v.starts[start].is_empty() && !(det && !v.starts[start + 1].is_empty()) {
-                    continue;
-                }
+            if !can_start(&self.nodes, start, v) {
+                continue;
             }
             st.src = None;
             st.tgt = None;
@@ -485,11 +650,11 @@ fn match_seq(
 
 /// The slot is followed by punctuation (an apposition: `@src , the commander of @tgt`).
 fn next_is_punct(f: &Frame) -> bool {
-    matches!(f.peek_next().map(|n| &n.elem), Some(Elem::Word(w)) if w.iter().all(|a| matches!(a, WordAlt::Exact(x) if matches!(x.as_str(), "," | "--" | "(" | ":"))))
+    matches!(f.peek_next().map(|n| &n.elem), Some(Elem::Word(w)) if w.iter().all(|a| [",", "--", "(", ":"].iter().any(|p| a.is_exact(p))))
 }
 
 fn next_is_hyphen(f: &Frame) -> bool {
-    matches!(f.peek_next().map(|n| &n.elem), Some(Elem::Word(w)) if w.len() == 1 && w[0] == WordAlt::Exact("-".into()))
+    matches!(f.peek_next().map(|n| &n.elem), Some(Elem::Word(w)) if w.len() == 1 && w[0].is_exact("-"))
 }
 
 fn match_node(
@@ -502,7 +667,7 @@ fn match_node(
     let n = v.toks.len();
     match &f.nodes[f.i].elem {
         Elem::Word(alts) => {
-            if p < n && alts.iter().any(|a| a.matches(&v.toks[p])) {
+            if p < n && v.word_at(alts, p) {
                 st.words.push(p);
                 match_seq(&f.advance(), p + 1, v, st, false)
             } else {
@@ -703,7 +868,7 @@ pub struct Rule {
 }
 
 /// Load every `*.toml` under a rules directory (or one file). All problems are reported.
-pub fn load_rules(path: &Path, onto: &Ontology) -> Result<Vec<Rule>, Vec<DataError>> {
+pub fn load_rules(path: &Path, onto: &Ontology) -> Result<(Vec<Rule>, Vocab), Vec<DataError>> {
     let mut files: Vec<PathBuf> = if path.is_dir() {
         match std::fs::read_dir(path) {
             Ok(rd) => rd
@@ -814,7 +979,11 @@ pub fn load_rules(path: &Path, onto: &Ontology) -> Result<Vec<Rule>, Vec<DataErr
         }
     }
     if errors.is_empty() {
-        Ok(rules)
+        let mut vocab = Vocab::default();
+        for r in &mut rules {
+            vocab.intern(&mut r.pattern);
+        }
+        Ok((rules, vocab))
     } else {
         Err(errors)
     }

@@ -451,7 +451,10 @@ impl GraphStore {
         Ok(hash.zip(fp))
     }
 
-    /// Write documents, each replacing its previous graph, all in one transaction.
+    /// Write documents, each replacing its previous graph. Replaced graphs are first dropped in
+    /// one transaction, then all new graphs are written by Oxigraph's bulk loader, which commits
+    /// atomically: an interruption leaves each document either whole or absent (and absent
+    /// documents are written again by the next ingest).
     pub fn write_docs(
         &self,
         docs: &[(Document, DocResult, String)],
@@ -459,16 +462,31 @@ impl GraphStore {
         is_gazetteer: &dyn Fn(&str) -> bool,
         stats: &mut IngestStats,
     ) -> Result<()> {
-        let mut tx = self.store.start_transaction()?;
-        for (doc, res, hash) in docs {
+        let mut replaced = Vec::new();
+        for (doc, _, _) in docs {
             let g = doc_graph(&doc.id);
-            tx.remove_named_graph(g.as_ref())?;
-            tx.insert_named_graph(g.as_ref());
-            let quads = doc_quads(doc, res, hash, fingerprint, is_gazetteer);
-            stats.quads += quads.len();
-            tx.extend(quads.iter());
+            if self.store.contains_named_graph(g.as_ref())? {
+                replaced.push(g);
+            }
         }
-        tx.commit()?;
+        if !replaced.is_empty() {
+            let mut tx = self.store.start_transaction()?;
+            for g in &replaced {
+                tx.remove_named_graph(g.as_ref())?;
+            }
+            tx.commit()?;
+        }
+        let mut quads = Vec::new();
+        for (doc, res, hash) in docs {
+            quads.extend(doc_quads(doc, res, hash, fingerprint, is_gazetteer));
+        }
+        stats.quads += quads.len();
+        let mut loader = self
+            .store
+            .bulk_loader()
+            .with_max_memory_size_in_megabytes(512);
+        loader.load_quads(quads)?;
+        loader.commit()?;
         Ok(())
     }
 

@@ -116,7 +116,7 @@ fn edges_csv_has_every_store_edge_and_matches_extract() {
         "the store's CSV and extract's agree"
     );
     let mut rd = csv::Reader::from_reader(&exported[..]);
-    let n = rd.records().map(|r| r.unwrap()).count();
+    let n = rd.records().collect::<Result<Vec<_>, _>>().unwrap().len();
     let count = run(&[
         "query",
         "SELECT (COUNT(?e) AS ?n) WHERE { ?e ag:source ?s }",
