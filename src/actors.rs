@@ -46,6 +46,9 @@ pub struct Mention {
     pub confidence: f32,
     /// For a possessive that modifies a following actor ("Turkey's rival Greece"): that mention.
     pub head: Option<usize>,
+    /// For a titled person: the title as written and the actor of the country word before it
+    /// ("Russian President Vladimir Putin" -> ("President", Russia)).
+    pub title: Option<(String, Option<usize>)>,
 }
 
 /// Actors of one document: the gazetteer's plus those made while reading (persons, composites).
@@ -356,6 +359,7 @@ impl<'a> Recognizer<'a> {
                         kind: MentionKind::Person,
                         confidence: conf,
                         head: None,
+                        title: Some((join_tokens(&toks[i..i + tl]), country)),
                     });
                     i += tl + len;
                     continue;
@@ -431,8 +435,8 @@ impl<'a> Recognizer<'a> {
                         actor = Some(base);
                     }
                     end = at + nl;
-                } else if kind == AliasKind::Demonym {
-                    // an adjective without a role noun is not an actor ("Afghan soil")
+                } else if kind == AliasKind::Demonym && self.title_at(toks, end).is_none() {
+                    // an adjective without a role noun or a title is not an actor ("Afghan soil")
                     i += len;
                     continue;
                 }
@@ -456,6 +460,7 @@ impl<'a> Recognizer<'a> {
                         1.0
                     },
                     head: None,
+                    title: None,
                 });
                 i = end;
                 continue;
@@ -471,6 +476,7 @@ impl<'a> Recognizer<'a> {
                         kind: MentionKind::Person,
                         confidence: 0.8,
                         head: None,
+                        title: None,
                     });
                     i += 1;
                     continue;
@@ -500,6 +506,7 @@ impl<'a> Recognizer<'a> {
                                 kind: MentionKind::Composite,
                                 confidence: 0.9,
                                 head: None,
+                                title: None,
                             });
                             i = k2 + len;
                             continue;
@@ -550,6 +557,7 @@ impl<'a> Recognizer<'a> {
         self.assign_roles(toks, &mut out);
         self.add_pronouns(toks, &mut out);
         out.sort_by_key(|m| m.start);
+        self.compute_heads(toks, &mut out);
         out
     }
 
@@ -576,10 +584,29 @@ impl<'a> Recognizer<'a> {
             let coordinated = prev.is_some_and(|t| t.lower == "and" || t.lower == "or")
                 && k > 0
                 && out[k - 1].end + 1 == p;
+            // an actor followed by a verb is a clause subject, even after "after", "as", "while"
+            let next = toks.get(m.end);
+            let before_verb = next.is_some_and(|t| {
+                t.kind == TokKind::Word
+                    && !t.is_capitalised()
+                    && (SUBJECT_VERBS.contains(&t.lower.as_str())
+                        || (t.lower.len() > 4
+                            && t.lower.ends_with("ed")
+                            && !NOT_VERBS.contains(&t.lower.as_str())))
+            });
             let role = if hyph_before || hyph_after {
                 Role::Modifier
             } else if m.end < toks.len() && toks[m.end].text == "'s" {
                 Role::Possessive
+            } else if before_verb
+                && !prev.is_some_and(|t| {
+                    matches!(
+                        t.lower.as_str(),
+                        "of" | "by" | "with" | "to" | "from" | "for"
+                    )
+                })
+            {
+                Role::Subject
             } else if prev.is_some_and(|t| self.preps.contains(&t.lower))
                 || after_verb
                 || (coordinated && out[k - 1].role == Role::Object)
@@ -590,12 +617,22 @@ impl<'a> Recognizer<'a> {
             };
             out[k].role = role;
         }
+    }
+
+    /// "Turkey's rival Greece", "his French counterpart Emmanuel Macron": a possessive modifies
+    /// the actor right after it.
+    fn compute_heads(&self, toks: &[Token], out: &mut [Mention]) {
         // "Turkey's rival Greece": the possessive modifies the actor after it
         for k in 0..out.len() {
             if out[k].role != Role::Possessive {
                 continue;
             }
-            let after = out[k].end + 1;
+            let e = out[k].end;
+            let after = if toks.get(e).is_some_and(|t| t.text == "'s") {
+                e + 1
+            } else {
+                e
+            };
             if let Some(h) =
                 (k + 1..out.len()).find(|&j| out[j].start >= after && out[j].start <= after + 3)
             {
@@ -634,6 +671,7 @@ impl<'a> Recognizer<'a> {
                             kind: MentionKind::Pronoun,
                             confidence: m.confidence * 0.9,
                             head: None,
+                            title: None,
                         });
                     }
                 }
@@ -655,12 +693,76 @@ impl<'a> Recognizer<'a> {
                     kind: MentionKind::Pronoun,
                     confidence: m.confidence * 0.8,
                     head: None,
+                    title: None,
                 });
             }
         }
         out.extend(extra);
     }
 }
+
+/// Verbs and auxiliaries that show the actor before them is a clause subject.
+const SUBJECT_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "tells",
+    "has",
+    "have",
+    "had",
+    "is",
+    "was",
+    "are",
+    "were",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "must",
+    "may",
+    "might",
+    "did",
+    "does",
+    "do",
+    "also",
+    "again",
+    "then",
+    "later",
+    "urges",
+    "wants",
+    "plans",
+    "seeks",
+    "sent",
+    "met",
+    "meets",
+    "spoke",
+    "took",
+    "struck",
+    "began",
+    "made",
+    "gave",
+    "won",
+    "lost",
+    "held",
+    "holds",
+    "leads",
+    "led",
+    "hit",
+    "launches",
+    "signs",
+    "rejects",
+    "denies",
+    "accuses",
+    "warns",
+    "threatens",
+    "calls",
+    "blames",
+    "condemns",
+    "opposes",
+    "supports",
+    "backs",
+];
 
 /// Lower-case words ending in -ed that are not past-tense verbs before an object.
 const NOT_VERBS: &[&str] = &[

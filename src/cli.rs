@@ -149,6 +149,22 @@ pub enum Cmd {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Measure extraction, start-up, ingest, memory and query latency on a corpus built from
+    /// real news; print a Markdown table.
+    Bench {
+        /// Working directory for corpora and stores.
+        #[arg(long, default_value = "target/bench")]
+        work: PathBuf,
+        /// Size of the large corpus in MB (the small one is a fifth).
+        #[arg(long, default_value_t = 50)]
+        corpus_mb: usize,
+        /// Texts to build the corpus from (JSONL, .txt, SATP .tsv). Default: ../shared/corpus.
+        #[arg(long = "source")]
+        sources: Vec<PathBuf>,
+        /// Edges in the store for the query benchmark (0 skips it).
+        #[arg(long, default_value_t = 1_000_000)]
+        query_edges: usize,
+    },
     /// Check and test the rule and gazetteer files.
     Rules {
         #[command(subcommand)]
@@ -658,6 +674,35 @@ pub fn run(cli: Cli) -> Result<i32> {
             );
             Ok(if report.problems > 0 { 1 } else { 0 })
         }
+        Cmd::Bench {
+            work,
+            corpus_mb,
+            sources,
+            query_edges,
+        } => {
+            let engine = load_engine(&cli)?;
+            let sources = if sources.is_empty() {
+                let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+                let mut v = vec![shared.join("voa/voa_stories.jsonl")];
+                for f in ["train", "dev", "test"] {
+                    v.push(shared.join(format!("satp/{f}.tsv")));
+                }
+                v
+            } else {
+                sources.clone()
+            };
+            let opt = crate::bench::BenchOptions {
+                work: work.clone(),
+                corpus_mb: *corpus_mb,
+                sources,
+                query_edges: *query_edges,
+                exe: std::env::current_exe()?,
+                ontology: cli.ontology.clone(),
+            };
+            let rows = crate::bench::run(&engine, &opt)?;
+            println!("{}", crate::bench::table(&rows));
+            Ok(0)
+        }
         Cmd::Rules {
             cmd: RulesCmd::Check,
         } => {
@@ -701,7 +746,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             let prof = engine.rule_profile.take().unwrap().into_inner().unwrap();
             let mut rows: Vec<(usize, &(std::time::Duration, usize, usize))> =
                 prof.iter().enumerate().collect();
-            rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0));
+            rows.sort_by_key(|r| std::cmp::Reverse(r.1 .0));
             println!(
                 "{:<40} {:>10} {:>10} {:>8}",
                 "rule", "ms", "sentences", "matches"

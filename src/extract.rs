@@ -201,7 +201,18 @@ impl Engine {
             // an alias's validity is checked against the date the sentence states, else the document's
             let ref_date = dates.first().map(|d| d.date).or(doc.date);
             let mentions = rec.mentions(&s.tokens, ref_date.as_ref(), &mut actors);
+            let first_new = pending.len();
+            self.title_edges(
+                doc,
+                si,
+                s,
+                &mentions,
+                ref_date.as_ref(),
+                &mut actors,
+                &mut pending,
+            );
             if mentions.len() < 2 {
+                dedupe(&mut pending, first_new, &actors);
                 continue;
             }
             let money = find_money(&s.tokens, &self.cues.money);
@@ -215,6 +226,7 @@ impl Engine {
                 &mut actors,
                 &mut pending,
             );
+            dedupe(&mut pending, first_new, &actors);
         }
         // persons take their country from the body they lead or belong to
         for p in &pending {
@@ -269,7 +281,6 @@ impl Engine {
             &self.vocab,
         );
         let sentence_text = s.text(&doc.text).to_string();
-        let first_new = pending.len();
         for (ri, rule) in self.rules.iter().enumerate() {
             let t0 = self
                 .rule_profile
@@ -288,15 +299,30 @@ impl Engine {
                 p[ri].1 += 1;
                 p[ri].2 += found.len();
             }
-            for m in found {
-                let (ms, mt) = (&mentions[m.src], &mentions[m.tgt]);
+            // "tariffs on Mexico, Canada and China": an edge for each conjunct
+            let expanded: Vec<(crate::rules::Match, usize, usize)> = found
+                .into_iter()
+                .flat_map(|m| {
+                    let srcs = conjuncts(toks, mentions, m.src);
+                    let tgts = conjuncts(toks, mentions, m.tgt);
+                    let mut v = Vec::new();
+                    for &a in &srcs {
+                        for &b in &tgts {
+                            v.push((m.clone(), a, b));
+                        }
+                    }
+                    v
+                })
+                .collect();
+            for (m, src_i, tgt_i) in expanded {
+                let (ms, mt) = (&mentions[src_i], &mentions[tgt_i]);
                 if ms.actor == mt.actor || actors.actors[ms.actor].id == actors.actors[mt.actor].id
                 {
                     continue;
                 }
                 let rt = &self.ontology.relations[&rule.relation];
                 let trigger = m.words.first().copied().unwrap_or(m.start);
-                let negated = self.negated(toks, m.start, m.end, mentions);
+                let negated = self.negated(toks, &m, mentions);
                 let modality = self.modality(toks, m.start, m.end);
                 let date = nearest(
                     dates.iter().map(|d| (d.start, d.end, d.date)),
@@ -351,34 +377,120 @@ impl Engine {
                 pending.push(Pending { edge, src, tgt });
             }
         }
-        dedupe(pending, first_new, actors);
         let _ = MentionKind::Name;
     }
 
+    /// Titled persons with a leader title lead the country named before the title, or the
+    /// country of their gazetteer role with that title: "Russian President Vladimir Putin".
+    #[allow(clippy::too_many_arguments)]
+    fn title_edges(
+        &self,
+        doc: &Document,
+        si: usize,
+        s: &Sentence,
+        mentions: &[Mention],
+        date: Option<&PartialDate>,
+        actors: &mut DocActors,
+        pending: &mut Vec<Pending>,
+    ) {
+        let Some(rt) = self.ontology.relations.get("leaderOf") else {
+            return;
+        };
+        for m in mentions {
+            let Some((title, country)) = &m.title else {
+                continue;
+            };
+            if !self.agents.leader_titles.contains(&title.to_lowercase()) {
+                continue;
+            }
+            let target = match country {
+                Some(c) => Some(*c),
+                None => {
+                    // a gazetteer person whose role with this title names the country
+                    let person = &actors.actors[m.actor];
+                    let gi = self.gazetteer.by_id.get(&person.id).copied();
+                    gi.and_then(|gi| {
+                        self.gazetteer
+                            .roles
+                            .iter()
+                            .find(|(p, t, _, v)| {
+                                *p == gi && t.eq_ignore_ascii_case(title) && v.valid_at(date)
+                            })
+                            .and_then(|(_, _, of, _)| self.gazetteer.by_id.get(of).copied())
+                    })
+                    .map(|ci| actors.from_gazetteer(&self.gazetteer, ci))
+                }
+            };
+            let Some(tgt) = target else { continue };
+            if actors.actors[tgt].id == actors.actors[m.actor].id {
+                continue;
+            }
+            let toks = &s.tokens;
+            let edge = Edge {
+                doc: doc.id.clone(),
+                sentence: s.text(&doc.text).to_string(),
+                sentence_index: si,
+                sentence_start: s.cstart,
+                sentence_end: s.cend,
+                source: EdgeActor::from(&actors.actors[m.actor]),
+                target: EdgeActor::from(&actors.actors[tgt]),
+                relation: "leaderOf".into(),
+                cameo: String::new(),
+                quad_class: String::new(),
+                structural: rt.structural,
+                symmetric: false,
+                date: None,
+                amount: None,
+                currency: String::new(),
+                object: title.clone(),
+                negated: false,
+                modality: Modality::Asserted,
+                rule: "title.leaderOf".into(),
+                confidence: (0.85 * m.confidence * 100.0).round() / 100.0,
+                match_start: toks[m.start].cstart,
+                match_end: toks[m.end - 1].cend,
+            };
+            pending.push(Pending {
+                edge,
+                src: m.actor,
+                tgt,
+            });
+        }
+    }
+
     /// A negation cue inside the match, or shortly before it in the same clause.
+    /// A negation cue inside the match, or shortly before it in the same clause when the match
+    /// does not start with its subject. A rule's own trigger words ("refused", "denied") are not
+    /// cues for it.
     fn negated(
         &self,
         toks: &[crate::text::Token],
-        start: usize,
-        end: usize,
-        _m: &[Mention],
+        m: &crate::rules::Match,
+        mentions: &[Mention],
     ) -> bool {
-        let from = start.saturating_sub(self.cues.negation.window_before);
-        let mut lo = from;
-        for k in (from..start).rev() {
-            if matches!(toks[k].text.as_str(), "," | ";" | "--" | ":") {
-                lo = k + 1;
-                break;
+        let starts_with_actor =
+            mentions[m.src].start == m.start || mentions[m.tgt].start == m.start;
+        let mut lo = m.start;
+        if !starts_with_actor {
+            let from = m.start.saturating_sub(self.cues.negation.window_before);
+            lo = from;
+            for k in (from..m.start).rev() {
+                if matches!(toks[k].text.as_str(), "," | ";" | "--" | ":") {
+                    lo = k + 1;
+                    break;
+                }
             }
         }
-        toks[lo..end]
-            .iter()
-            .any(|t| self.cues.negation.words.contains(&t.lower))
+        (lo..m.end)
+            .any(|k| !m.words.contains(&k) && self.cues.negation.words.contains(&toks[k].lower))
     }
 
     fn modality(&self, toks: &[crate::text::Token], start: usize, end: usize) -> Modality {
+        // a capitalised cue inside the sentence is a name ("since May"), not a modal
         let has = |list: &Vec<String>, range: std::ops::Range<usize>| {
-            toks[range].iter().any(|t| list.contains(&t.lower))
+            range
+                .into_iter()
+                .any(|k| list.contains(&toks[k].lower) && (k == 0 || !toks[k].is_capitalised()))
         };
         let before = start.saturating_sub(8)..end;
         if has(&self.cues.modality.claimed, 0..end) {
@@ -391,6 +503,49 @@ impl Engine {
             Modality::Asserted
         }
     }
+}
+
+/// A mention and the mentions coordinated with it ("Mexico, Canada and China"): neighbours
+/// separated only by commas, "and", "or" and articles.
+fn conjuncts(toks: &[crate::text::Token], mentions: &[Mention], k: usize) -> Vec<usize> {
+    let joins = |a: usize, b: usize| -> bool {
+        // tokens between mention a (ending) and b (starting)
+        let (e, s) = (mentions[a].end, mentions[b].start);
+        if s < e || s - e > 3 {
+            return false;
+        }
+        let between = &toks[e..s];
+        !between.is_empty()
+            && between
+                .iter()
+                .any(|t| matches!(t.lower.as_str(), "," | "and" | "or"))
+            && between
+                .iter()
+                .all(|t| matches!(t.lower.as_str(), "," | "and" | "or" | "the" | "its"))
+    };
+    let mut out = vec![k];
+    let mut cur = k;
+    while let Some(next) =
+        (cur + 1..mentions.len()).find(|&j| mentions[j].start >= mentions[cur].end)
+    {
+        if mentions[next].kind == MentionKind::Pronoun || !joins(cur, next) {
+            break;
+        }
+        out.push(next);
+        cur = next;
+    }
+    let mut cur = k;
+    while let Some(prev) = (0..cur)
+        .rev()
+        .find(|&j| mentions[j].end <= mentions[cur].start)
+    {
+        if mentions[prev].kind == MentionKind::Pronoun || !joins(prev, cur) {
+            break;
+        }
+        out.push(prev);
+        cur = prev;
+    }
+    out
 }
 
 /// The attribute inside the match, else the nearest one within `reach` tokens.

@@ -43,6 +43,7 @@ impl IngestReport {
 }
 
 /// Ingest inputs into the store.
+#[allow(clippy::too_many_arguments)]
 pub fn ingest(
     engine: &Engine,
     store: &GraphStore,

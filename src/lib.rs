@@ -8,6 +8,7 @@
 
 pub mod actors;
 pub mod attrs;
+pub mod bench;
 pub mod cli;
 pub mod date;
 pub mod error;

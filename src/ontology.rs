@@ -214,12 +214,18 @@ pub struct AgentsFile {
     /// Name particles allowed inside person names ("bin", "al", "de").
     #[serde(default)]
     pub name_particles: Vec<String>,
+    /// Titles whose holder leads the country (or body) named before the title:
+    /// "Russian President Vladimir Putin" -> Vladimir Putin leaderOf Russia.
+    #[serde(default)]
+    pub leader_titles: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Agents {
     pub agents: Vec<Agent>,
     pub name_particles: HashSet<String>,
+    /// Lower-cased leader titles.
+    pub leader_titles: HashSet<String>,
 }
 
 impl Agents {
@@ -251,6 +257,7 @@ impl Agents {
         Ok(Agents {
             agents,
             name_particles: f.name_particles.into_iter().collect(),
+            leader_titles: f.leader_titles.iter().map(|t| t.to_lowercase()).collect(),
         })
     }
 }

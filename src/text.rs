@@ -216,6 +216,17 @@ pub fn tokenize(
                 text_norm = "n't".into();
                 kind = TokKind::Word;
                 i = j;
+            } else if !toks.is_empty()
+                && !space
+                && toks
+                    .last()
+                    .is_some_and(|t| t.lower.ends_with('s') && t.kind == TokKind::Word)
+                && (i + 1 >= n || chars[i + 1].1.is_whitespace())
+            {
+                // plural possessive: "the United States' allies"
+                text_norm = "'s".into();
+                kind = TokKind::Word;
+                i += 1;
             } else {
                 text_norm.push('\'');
                 i += 1;
@@ -331,6 +342,10 @@ fn is_boilerplate(line: &str, cfg: &TextConfig) -> bool {
 
 /// A heading: short, without sentence-final punctuation, or a Title-Case question or line.
 pub fn is_heading(line: &str) -> bool {
+    // a long line is prose whatever its punctuation (headings are short)
+    if line.len() > 400 {
+        return false;
+    }
     let words: Vec<&str> = line.split_whitespace().collect();
     if words.is_empty() {
         return true;
@@ -367,7 +382,8 @@ pub fn split_sentences(tokens: Vec<Token>) -> Vec<Sentence> {
     let mut pending_end = false;
     while let Some((_k, t)) = iter.next() {
         let is_final = matches!(t.text.as_str(), "." | "!" | "?" | "...");
-        let closes = pending_end && matches!(t.text.as_str(), "\"" | "'" | ")");
+        // a quote right after the period closes the sentence; one after a space opens the next
+        let closes = pending_end && matches!(t.text.as_str(), "\"" | "'" | ")") && !t.space_before;
         if pending_end && !closes {
             // decide whether the sentence really ended before this token
             let starts_upper = t.is_capitalised() || t.kind == TokKind::Number || t.text == "\"";

@@ -1,0 +1,414 @@
+//! `actorgraph bench`: build a corpus from real news, measure extraction, start-up, ingest, memory
+//! and query latency, and print a results table (see the README for the numbers).
+
+use crate::extract::Engine;
+use crate::input::{read_inputs, Document};
+use anyhow::{anyhow, bail, Context, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Settings of a benchmark run.
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    /// Where the corpora and stores go.
+    pub work: PathBuf,
+    /// Size of the large corpus in MB (the small one is a fifth of it).
+    pub corpus_mb: usize,
+    /// Inputs to build the corpus from (JSONL, text, SATP-style TSV); default ../shared/corpus.
+    pub sources: Vec<PathBuf>,
+    /// Edges in the query-latency store (0 skips the query benchmark).
+    pub query_edges: usize,
+    /// The actorgraph binary to run for process-level measurements.
+    pub exe: PathBuf,
+    pub ontology: Option<PathBuf>,
+}
+
+/// Texts to repeat: (id, text, date).
+fn source_texts(sources: &[PathBuf]) -> Result<Vec<(String, String, Option<String>)>> {
+    let mut out = Vec::new();
+    for s in sources {
+        if s.extension().is_some_and(|x| x == "tsv") {
+            // SATP: the text is the first column
+            let data = std::fs::read_to_string(s).with_context(|| format!("{}", s.display()))?;
+            for (i, line) in data.lines().enumerate() {
+                let text = line.split('\t').next().unwrap_or("").trim();
+                if !text.is_empty() {
+                    out.push((
+                        format!(
+                            "{}-{i}",
+                            s.file_stem().unwrap_or_default().to_string_lossy()
+                        ),
+                        text.to_string(),
+                        None,
+                    ));
+                }
+            }
+            continue;
+        }
+        read_inputs(&[s.display().to_string()], None, |r| {
+            if let Ok(d) = r {
+                out.push((d.id, d.text, d.date.map(|x| x.to_string())));
+            }
+        });
+    }
+    if out.is_empty() {
+        bail!("no texts in the benchmark sources");
+    }
+    Ok(out)
+}
+
+/// Write a JSONL corpus of at least `bytes` of text, repeating the sources with distinct ids.
+pub fn build_corpus(sources: &[PathBuf], bytes: usize, path: &Path) -> Result<(usize, usize)> {
+    let texts = source_texts(sources)?;
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let (mut total, mut docs, mut round) = (0usize, 0usize, 0usize);
+    while total < bytes {
+        for (id, text, date) in &texts {
+            let mut v = serde_json::json!({"id": format!("{id}~{round}"), "text": text});
+            if let Some(d) = date {
+                v["date"] = serde_json::Value::String(d.clone());
+            }
+            serde_json::to_writer(&mut w, &v)?;
+            w.write_all(b"\n")?;
+            total += text.len();
+            docs += 1;
+        }
+        round += 1;
+    }
+    w.flush()?;
+    Ok((total, docs))
+}
+
+/// Run a child process; returns (wall time, peak RSS in KiB, stderr).
+fn run_measured(exe: &Path, args: &[String]) -> Result<(Duration, u64, String)> {
+    let t0 = Instant::now();
+    let child = Command::new(exe)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("running {}", exe.display()))?;
+    let pid = child.id() as libc::pid_t;
+    let mut stderr = child.stderr.expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut s);
+        s
+    });
+    let mut status: libc::c_int = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for this child only.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
+    let wall = t0.elapsed();
+    let err = reader.join().unwrap_or_default();
+    if r < 0 {
+        bail!("wait4 failed for {}", exe.display());
+    }
+    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) > 1 {
+        bail!("{} {} failed: {err}", exe.display(), args.join(" "));
+    }
+    Ok((wall, ru.ru_maxrss as u64, err))
+}
+
+fn mb(bytes: usize) -> f64 {
+    bytes as f64 / 1e6
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+/// One result row.
+pub struct Row {
+    pub what: String,
+    pub value: String,
+    pub target: String,
+}
+
+/// Run the whole benchmark; returns the table rows.
+pub fn run(engine: &Engine, opt: &BenchOptions) -> Result<Vec<Row>> {
+    std::fs::create_dir_all(&opt.work)?;
+    let mut rows = Vec::new();
+    let ont_args: Vec<String> = opt
+        .ontology
+        .iter()
+        .flat_map(|o| ["--ontology".to_string(), o.display().to_string()])
+        .collect();
+    let big = opt.work.join(format!("corpus-{}mb.jsonl", opt.corpus_mb));
+    let small_mb = (opt.corpus_mb / 5).max(1);
+    let small = opt.work.join(format!("corpus-{small_mb}mb.jsonl"));
+    eprintln!("bench: building corpora in {}", opt.work.display());
+    let (big_bytes, big_docs) = build_corpus(&opt.sources, opt.corpus_mb * 1_000_000, &big)?;
+    let (small_bytes, _) = build_corpus(&opt.sources, small_mb * 1_000_000, &small)?;
+    rows.push(Row {
+        what: "corpus".into(),
+        value: format!(
+            "{:.1} MB of text, {} documents (VOA + SATP, repeated with distinct ids)",
+            mb(big_bytes),
+            big_docs
+        ),
+        target: String::new(),
+    });
+
+    // start-up: load the full gazetteer and rules, in this process and as a fresh process
+    let t0 = Instant::now();
+    let dir = engine.dir.clone();
+    let loaded = Engine::load(&dir, &[]).map_err(|e| anyhow!("{}", crate::error::DataErrors(e)))?;
+    let load_ms = t0.elapsed().as_secs_f64() * 1000.0;
+    drop(loaded);
+    let tiny = opt.work.join("tiny.txt");
+    std::fs::write(
+        &tiny,
+        "India is maneuvering itself to enter into a de facto alliance with the United States.\n",
+    )?;
+    let mut starts = Vec::new();
+    for _ in 0..5 {
+        let mut args = ont_args.clone();
+        args.extend(["extract".to_string(), tiny.display().to_string()]);
+        starts.push(run_measured(&opt.exe, &args)?.0.as_secs_f64() * 1000.0);
+    }
+    rows.push(Row {
+        what: "start-up (full gazetteer + rules)".into(),
+        value: format!("{:.0} ms per process (median of 5; loading alone {:.0} ms, {} actors, {} aliases, {} rules)", median(starts), load_ms, engine.gazetteer.len(), engine.gazetteer.alias_count(), engine.rules.len()),
+        target: "≤ 200 ms".into(),
+    });
+
+    // extraction throughput, in process
+    let mut docs: Vec<Document> = Vec::with_capacity(big_docs);
+    read_inputs(&[big.display().to_string()], None, |r| {
+        if let Ok(d) = r {
+            docs.push(d);
+        }
+    });
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    let measure = |threads: usize| -> Result<(f64, usize, usize)> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()?;
+        let t0 = Instant::now();
+        let (s, e) = pool.install(|| {
+            use rayon::prelude::*;
+            docs.par_iter()
+                .map(|d| {
+                    let r = engine.extract(d);
+                    (r.sentences.len(), r.edges.len())
+                })
+                .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+        });
+        Ok((t0.elapsed().as_secs_f64(), s, e))
+    };
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let (t1, sents, edges) = measure(1)?;
+    let (tn, _, _) = measure(cores)?;
+    rows.push(Row {
+        what: "extraction, 1 thread".into(),
+        value: format!(
+            "{:.1} MB/s, {:.0} sentences/s, {:.0} edges/s ({} sentences, {} edges in {:.2} s)",
+            mb(bytes) / t1,
+            sents as f64 / t1,
+            edges as f64 / t1,
+            sents,
+            edges,
+            t1
+        ),
+        target: "≥ 20 MB/s".into(),
+    });
+    rows.push(Row {
+        what: format!("extraction, {cores} threads"),
+        value: format!(
+            "{:.1} MB/s, {:.0} sentences/s, {:.0} edges/s ({:.2}× one thread)",
+            mb(bytes) / tn,
+            sents as f64 / tn,
+            edges as f64 / tn,
+            t1 / tn
+        ),
+        target: "≥ 1.7× one thread".into(),
+    });
+    drop(docs);
+
+    // memory of extract and ingest at two corpus sizes, ingest throughput (fresh processes)
+    for (label, path, bytes) in [("small", &small, small_bytes), ("large", &big, big_bytes)] {
+        let mut args = ont_args.clone();
+        args.extend(["extract".to_string(), path.display().to_string()]);
+        let (_, rss, _) = run_measured(&opt.exe, &args)?;
+        rows.push(Row {
+            what: format!("extract peak RSS, {:.0} MB corpus ({label})", mb(bytes)),
+            value: format!("{:.0} MiB", rss as f64 / 1024.0),
+            target: "flat with corpus size".into(),
+        });
+    }
+    for (label, path, bytes) in [("small", &small, small_bytes), ("large", &big, big_bytes)] {
+        let store = opt.work.join(format!("store-{label}"));
+        let _ = std::fs::remove_dir_all(&store);
+        let mut args = ont_args.clone();
+        args.extend([
+            "ingest".to_string(),
+            "--store".to_string(),
+            store.display().to_string(),
+            path.display().to_string(),
+        ]);
+        let (wall, rss, err) = run_measured(&opt.exe, &args)?;
+        let quads = number_before(&err, " quads written").unwrap_or(0);
+        let ndocs = number_before(&err, " documents (").unwrap_or(0);
+        rows.push(Row {
+            what: format!("ingest peak RSS, {:.0} MB corpus ({label})", mb(bytes)),
+            value: format!("{:.0} MiB", rss as f64 / 1024.0),
+            target: "< 1 GiB at 50 MB".into(),
+        });
+        if label == "large" {
+            let s = wall.as_secs_f64();
+            rows.push(Row {
+                what: "ingest (extract + write, on disk)".into(),
+                value: format!("{:.0} documents/s, {:.0} quads/s ({ndocs} documents, {quads} quads in {s:.1} s)", ndocs as f64 / s, quads as f64 / s),
+                target: "≥ 100,000 quads/s".into(),
+            });
+        }
+    }
+
+    if opt.query_edges > 0 {
+        rows.extend(query_bench(engine, opt, &ont_args)?);
+    }
+    Ok(rows)
+}
+
+/// The number written right before the first occurrence of `marker` that has one.
+fn number_before(s: &str, marker: &str) -> Option<usize> {
+    s.match_indices(marker).find_map(|(i, _)| {
+        let head = &s[..i];
+        let start = head
+            .rfind(|c: char| !c.is_ascii_digit())
+            .map(|p| p + 1)
+            .unwrap_or(0);
+        head[start..].parse().ok()
+    })
+}
+
+/// A store of at least `query_edges` edges from edge-bearing sentences of the corpus, then the
+/// latency of every example query.
+fn query_bench(engine: &Engine, opt: &BenchOptions, ont_args: &[String]) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    // sentences that yield edges
+    let texts = source_texts(&opt.sources)?;
+    let mut sentences = Vec::new();
+    let mut per_pass = 0;
+    for (id, text, date) in &texts {
+        let d = Document {
+            id: id.clone(),
+            text: text.clone(),
+            date: date
+                .as_deref()
+                .and_then(crate::date::PartialDate::parse_iso),
+            title: String::new(),
+            url: String::new(),
+        };
+        let r = engine.extract(&d);
+        let mut seen = std::collections::HashSet::new();
+        for e in &r.edges {
+            if seen.insert(e.sentence_index) {
+                sentences.push(e.sentence.clone());
+            }
+        }
+        per_pass += r.edges.len();
+    }
+    if per_pass == 0 {
+        bail!("the corpus yields no edges");
+    }
+    // documents of 200 such sentences, repeated until the edge target is reached
+    let path = opt.work.join("dense.jsonl");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&path)?);
+    let edges_per_sentence = per_pass as f64 / sentences.len() as f64;
+    let needed_sentences = (opt.query_edges as f64 / edges_per_sentence).ceil() as usize;
+    let mut written = 0;
+    let mut k = 0;
+    while written < needed_sentences {
+        let chunk: Vec<&str> = sentences
+            .iter()
+            .cycle()
+            .skip(k * 7)
+            .take(200)
+            .map(|s| s.as_str())
+            .collect();
+        let v = serde_json::json!({"id": format!("dense-{k}"), "text": chunk.join("\n\n")});
+        serde_json::to_writer(&mut w, &v)?;
+        w.write_all(b"\n")?;
+        written += chunk.len();
+        k += 1;
+    }
+    w.flush()?;
+    let store = opt.work.join("store-queries");
+    let _ = std::fs::remove_dir_all(&store);
+    let mut args = ont_args.to_vec();
+    args.extend([
+        "ingest".to_string(),
+        "--store".to_string(),
+        store.display().to_string(),
+        path.display().to_string(),
+    ]);
+    eprintln!("bench: ingesting the query store ({} documents)", k);
+    let (wall, rss, err) = run_measured(&opt.exe, &args)?;
+    let edges = number_before(&err, " edges,").unwrap_or(0);
+    let quads = number_before(&err, " quads written").unwrap_or(0);
+    rows.push(Row {
+        what: "query store".into(),
+        value: format!(
+            "{edges} edges, {quads} quads, ingested in {:.0} s ({:.0} quads/s, peak {:.0} MiB)",
+            wall.as_secs_f64(),
+            quads as f64 / wall.as_secs_f64(),
+            rss as f64 / 1024.0
+        ),
+        target: "≥ 1M edges".into(),
+    });
+    let gs = crate::store::GraphStore::open(&store)?;
+    let mut queries: Vec<PathBuf> = std::fs::read_dir(engine.dir.join("queries"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "rq"))
+        .collect();
+    queries.sort();
+    for q in queries {
+        let text = std::fs::read_to_string(&q)?;
+        let mut times = Vec::new();
+        let mut n = 0;
+        for _ in 0..5 {
+            let t0 = Instant::now();
+            n = 0;
+            if let oxigraph::sparql::QueryResults::Solutions(sols) = gs
+                .query(&text)
+                .map_err(|e| anyhow!("{}: {e}", q.display()))?
+            {
+                for s in sols {
+                    s?;
+                    n += 1;
+                }
+            }
+            times.push(t0.elapsed().as_secs_f64() * 1000.0);
+        }
+        let first = times[0];
+        rows.push(Row {
+            what: format!(
+                "query {}",
+                q.file_name().unwrap_or_default().to_string_lossy()
+            ),
+            value: format!(
+                "{:.1} ms median of 5 (first {:.1} ms), {n} rows",
+                median(times),
+                first
+            ),
+            target: "< 50 ms".into(),
+        });
+    }
+    Ok(rows)
+}
+
+/// The results as a Markdown table.
+pub fn table(rows: &[Row]) -> String {
+    let mut s = String::from("| measure | result | target |\n|---|---|---|\n");
+    for r in rows {
+        s.push_str(&format!("| {} | {} | {} |\n", r.what, r.value, r.target));
+    }
+    s
+}
