@@ -164,6 +164,9 @@ pub enum Cmd {
         /// Edges in the store for the query benchmark (0 skips it).
         #[arg(long, default_value_t = 1_000_000)]
         query_edges: usize,
+        /// Seconds after which a benchmark query is stopped.
+        #[arg(long, default_value_t = 60)]
+        query_limit: u64,
     },
     /// Check and test the rule and gazetteer files.
     Rules {
@@ -536,7 +539,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             let path = store
                 .clone()
                 .unwrap_or_else(crate::store::default_store_path);
-            let gs = crate::store::GraphStore::open_existing(&path)?;
+            let gs = crate::store::GraphStore::open_writable(&path)?;
             let mut missing = 0;
             for d in docs {
                 if gs.remove_doc(d)? {
@@ -679,6 +682,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             corpus_mb,
             sources,
             query_edges,
+            query_limit,
         } => {
             let engine = load_engine(&cli)?;
             let sources = if sources.is_empty() {
@@ -698,6 +702,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 query_edges: *query_edges,
                 exe: std::env::current_exe()?,
                 ontology: cli.ontology.clone(),
+                query_limit_s: *query_limit,
             };
             let rows = crate::bench::run(&engine, &opt)?;
             println!("{}", crate::bench::table(&rows));

@@ -506,46 +506,66 @@ impl Engine {
 }
 
 /// A mention and the mentions coordinated with it ("Mexico, Canada and China"): neighbours
-/// separated only by commas, "and", "or" and articles.
+/// separated only by commas, "and", "or" and articles, in a list that has an "and"/"or" (a comma
+/// alone is an apposition or a clause boundary, not a list).
 fn conjuncts(toks: &[crate::text::Token], mentions: &[Mention], k: usize) -> Vec<usize> {
-    let joins = |a: usize, b: usize| -> bool {
-        // tokens between mention a (ending) and b (starting)
+    // 0 = no join, 1 = comma join, 2 = and/or join
+    let join = |a: usize, b: usize| -> u8 {
         let (e, s) = (mentions[a].end, mentions[b].start);
-        if s < e || s - e > 3 {
-            return false;
+        if s < e || s - e > 3 || s == e {
+            return 0;
         }
         let between = &toks[e..s];
-        !between.is_empty()
-            && between
-                .iter()
-                .any(|t| matches!(t.lower.as_str(), "," | "and" | "or"))
-            && between
-                .iter()
-                .all(|t| matches!(t.lower.as_str(), "," | "and" | "or" | "the" | "its"))
+        if !between
+            .iter()
+            .all(|t| matches!(t.lower.as_str(), "," | "and" | "or" | "the" | "its"))
+        {
+            return 0;
+        }
+        if between.iter().any(|t| t.lower == "and" || t.lower == "or") {
+            2
+        } else if between.iter().any(|t| t.lower == ",") {
+            1
+        } else {
+            0
+        }
     };
-    let mut out = vec![k];
+    let ok = |j: usize| mentions[j].kind != MentionKind::Pronoun;
+    let mut chain = vec![k];
+    let mut has_and = false;
     let mut cur = k;
     while let Some(next) =
         (cur + 1..mentions.len()).find(|&j| mentions[j].start >= mentions[cur].end)
     {
-        if mentions[next].kind == MentionKind::Pronoun || !joins(cur, next) {
+        let j = join(cur, next);
+        if j == 0 || !ok(next) {
             break;
         }
-        out.push(next);
+        has_and |= j == 2;
+        chain.push(next);
         cur = next;
+        if j == 2 {
+            break; // "A, B and C": the list ends at its "and"
+        }
     }
     let mut cur = k;
     while let Some(prev) = (0..cur)
         .rev()
         .find(|&j| mentions[j].end <= mentions[cur].start)
     {
-        if mentions[prev].kind == MentionKind::Pronoun || !joins(prev, cur) {
+        let j = join(prev, cur);
+        if j == 0 || !ok(prev) {
             break;
         }
-        out.push(prev);
+        has_and |= j == 2;
+        chain.push(prev);
         cur = prev;
     }
-    out
+    if has_and {
+        chain
+    } else {
+        vec![k]
+    }
 }
 
 /// The attribute inside the match, else the nearest one within `reach` tokens.

@@ -342,10 +342,26 @@ impl GraphStore {
         Ok(GraphStore { store })
     }
 
-    /// Open an existing store; a missing one is an error that says so.
+    /// Open an existing store read-only (queries and exports can run while an ingest writes);
+    /// a missing store is an error that says so.
     pub fn open_existing(path: &Path) -> Result<Self> {
         if !path.exists() {
             return Err(anyhow!("no store at {} (run `actorgraph ingest PATH --store {}` first, or set ACTORGRAPH_STORE)", path.display(), path.display()));
+        }
+        if !path.join("CURRENT").exists() {
+            // a store whose first ingest was interrupted before RocksDB wrote anything: open it
+            // for writing, which initialises it empty
+            return Self::open(path);
+        }
+        let store = Store::open_read_only(path)
+            .with_context(|| format!("cannot open the store at {}", path.display()))?;
+        Ok(GraphStore { store })
+    }
+
+    /// Open an existing store for writing; a missing store is an error that says so.
+    pub fn open_writable(path: &Path) -> Result<Self> {
+        if !path.exists() {
+            return Err(anyhow!("no store at {}", path.display()));
         }
         Self::open(path)
     }
