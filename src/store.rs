@@ -353,9 +353,13 @@ impl GraphStore {
             // for writing, which initialises it empty
             return Self::open(path);
         }
-        let store = Store::open_read_only(path)
-            .with_context(|| format!("cannot open the store at {}", path.display()))?;
-        Ok(GraphStore { store })
+        match Store::open_read_only(path) {
+            Ok(store) => Ok(GraphStore { store }),
+            // a store whose creation was interrupted (column families not made yet): a writable
+            // open completes it, empty
+            Err(e) => Self::open(path)
+                .map_err(|_| anyhow!("cannot open the store at {}: {e}", path.display())),
+        }
     }
 
     /// Open an existing store for writing; a missing store is an error that says so.
