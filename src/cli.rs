@@ -582,19 +582,8 @@ pub fn run(cli: Cli) -> Result<i32> {
                     store,
                     output,
                     filter,
-                } => {
-                    let engine = load_engine(&cli)?;
-                    let gs = open(store)?;
-                    let g = crate::export::build_graph(
-                        &gs.edges(&engine.ontology)?,
-                        &engine.ontology,
-                        &filter.to_filter()?,
-                    );
-                    let mut w = output_writer(output)?;
-                    crate::export::write_dot(&g, &mut w)?;
-                    w.flush()?;
                 }
-                ExportCmd::Graphml {
+                | ExportCmd::Graphml {
                     store,
                     output,
                     filter,
@@ -607,7 +596,11 @@ pub fn run(cli: Cli) -> Result<i32> {
                         &filter.to_filter()?,
                     );
                     let mut w = output_writer(output)?;
-                    crate::export::write_graphml(&g, &mut w)?;
+                    if matches!(what, ExportCmd::Dot { .. }) {
+                        crate::export::write_dot(&g, &mut w)?;
+                    } else {
+                        crate::export::write_graphml(&g, &mut w)?;
+                    }
                     w.flush()?;
                 }
                 ExportCmd::Csv { store, output } => {
