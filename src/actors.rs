@@ -88,6 +88,7 @@ pub struct Lexicon {
     preps: HashSet<String>,
     rel_pronouns: HashSet<String>,
     poss_pronouns: HashSet<String>,
+    subj_pronouns: HashSet<String>,
     non_actor_prefixes: HashSet<String>,
 }
 
@@ -122,6 +123,7 @@ impl Lexicon {
             preps: set(&cues.prepositions),
             rel_pronouns: set(&cues.relative_pronouns),
             poss_pronouns: set(&cues.possessive_pronouns),
+            subj_pronouns: set(&cues.subject_pronouns),
             non_actor_prefixes: set(&cues.non_actor_prefixes),
         }
     }
@@ -136,6 +138,7 @@ pub struct Recognizer<'a> {
     preps: &'a HashSet<String>,
     rel_pronouns: &'a HashSet<String>,
     poss_pronouns: &'a HashSet<String>,
+    subj_pronouns: &'a HashSet<String>,
     non_actor_prefixes: &'a HashSet<String>,
 }
 
@@ -156,6 +159,7 @@ impl<'a> Recognizer<'a> {
             preps: &lex.preps,
             rel_pronouns: &lex.rel_pronouns,
             poss_pronouns: &lex.poss_pronouns,
+            subj_pronouns: &lex.subj_pronouns,
             non_actor_prefixes: &lex.non_actor_prefixes,
         }
     }
@@ -586,14 +590,7 @@ impl<'a> Recognizer<'a> {
                 && out[k - 1].end + 1 == p;
             // an actor followed by a verb is a clause subject, even after "after", "as", "while"
             let next = toks.get(m.end);
-            let before_verb = next.is_some_and(|t| {
-                t.kind == TokKind::Word
-                    && !t.is_capitalised()
-                    && (SUBJECT_VERBS.contains(&t.lower.as_str())
-                        || (t.lower.len() > 4
-                            && t.lower.ends_with("ed")
-                            && !NOT_VERBS.contains(&t.lower.as_str())))
-            });
+            let before_verb = next.is_some_and(is_verb_like);
             let role = if hyph_before || hyph_after {
                 Role::Modifier
             } else if m.end < toks.len() && toks[m.end].text == "'s" {
@@ -655,6 +652,31 @@ impl<'a> Recognizer<'a> {
             }
             let rel = self.rel_pronouns.contains(&t.lower);
             let poss = self.poss_pronouns.contains(&t.lower);
+            if self.subj_pronouns.contains(&t.lower) {
+                // "it killed", "they said": the sentence's first clause subject before the pronoun
+                if toks.get(i + 1).is_some_and(is_verb_like) {
+                    // the main clause's subject: the first subject of the sentence
+                    if let Some(m) = out
+                        .iter()
+                        .filter(|m| {
+                            m.end <= i && m.role == Role::Subject && m.kind != MentionKind::Pronoun
+                        })
+                        .min_by_key(|m| m.start)
+                    {
+                        extra.push(Mention {
+                            start: i,
+                            end: i + 1,
+                            actor: m.actor,
+                            role: Role::Subject,
+                            kind: MentionKind::Pronoun,
+                            confidence: m.confidence * 0.8,
+                            head: None,
+                            title: None,
+                        });
+                    }
+                }
+                continue;
+            }
             if !(rel || poss) {
                 continue;
             }
@@ -699,6 +721,16 @@ impl<'a> Recognizer<'a> {
         }
         out.extend(extra);
     }
+}
+
+/// A token that reads as a finite verb or auxiliary after a subject.
+fn is_verb_like(t: &Token) -> bool {
+    t.kind == TokKind::Word
+        && !t.is_capitalised()
+        && (SUBJECT_VERBS.contains(&t.lower.as_str())
+            || (t.lower.len() > 4
+                && t.lower.ends_with("ed")
+                && !NOT_VERBS.contains(&t.lower.as_str())))
 }
 
 /// Verbs and auxiliaries that show the actor before them is a clause subject.

@@ -276,6 +276,10 @@ pub struct Cues {
     pub relative_pronouns: Vec<String>,
     /// Possessive pronouns resolved to the nearest actor ("its", "their").
     pub possessive_pronouns: Vec<String>,
+    /// Before a verb, resolved to the first clause subject before them in the sentence
+    /// ("the military said it killed 33 militants").
+    #[serde(default)]
+    pub subject_pronouns: Vec<String>,
     /// Prefixes that make a hyphenated actor not an actor ("anti-China", "pro-Russian").
     pub non_actor_prefixes: Vec<String>,
 }
