@@ -405,9 +405,17 @@ pub fn split_sentences(tokens: Vec<Token>) -> Vec<Sentence> {
             // an acronym such as "U.S." can end a sentence when a capitalised word that opens
             // sentences follows; we only split on common sentence openers to stay safe.
             if let Some((_, next)) = iter.peek() {
-                if SENTENCE_OPENERS.contains(&next.text.as_str())
-                    && cur.last().unwrap().text.matches('.').count() >= 2
-                {
+                let last = cur.last().unwrap();
+                let acronym_end = SENTENCE_OPENERS.contains(&next.text.as_str())
+                    && last.text.matches('.').count() >= 2;
+                // a single capital with a period after a lower-case word is a name ("posted on
+                // X."), not an initial ("Donald J. Trump"), when a capitalised word follows
+                let letter_end = last.text.chars().count() == 2
+                    && cur.len() >= 2
+                    && cur[cur.len() - 2].kind == TokKind::Word
+                    && !cur[cur.len() - 2].is_capitalised()
+                    && next.is_capitalised();
+                if acronym_end || letter_end {
                     flush(&mut cur, &mut out);
                 }
             }
@@ -534,7 +542,7 @@ mod tests {
     #[test]
     fn sentences_survive_abbreviations() {
         let c = cfg();
-        let s = "Staff Sgt. Dana Smith arrived on Sep. 14, 2022, with Gen. Jones. The U.S. military agreed. It left.";
+        let s = "Staff Sgt. Dana Smith arrived on Sep. 14, 2022, with Gen. Jones. The U.S. military agreed. It left. Donald J. Trump posted on X. Militants attacked.";
         let sents = sentences(s, &c);
         let texts: Vec<&str> = sents.iter().map(|x| x.text(s)).collect();
         assert_eq!(
@@ -542,7 +550,9 @@ mod tests {
             [
                 "Staff Sgt. Dana Smith arrived on Sep. 14, 2022, with Gen. Jones.",
                 "The U.S. military agreed.",
-                "It left."
+                "It left.",
+                "Donald J. Trump posted on X.",
+                "Militants attacked."
             ]
         );
     }
