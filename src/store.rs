@@ -118,8 +118,9 @@ pub fn sha256(data: &[u8]) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A fingerprint of everything that shapes extraction: the ontology directory's files and the
-/// program version. A document is re-extracted when it, or this, changes.
+/// A fingerprint of everything that shapes extraction: the ontology directory's files, the
+/// program version and a hash of the engine's source. A document is re-extracted when it, or
+/// this, changes.
 pub fn engine_fingerprint(engine: &Engine, extra: &[PathBuf]) -> String {
     let mut files = Vec::new();
     fn walk(p: &Path, out: &mut Vec<PathBuf>) {
@@ -140,6 +141,8 @@ pub fn engine_fingerprint(engine: &Engine, extra: &[PathBuf]) -> String {
     files.sort();
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    // the extraction code itself (a hash of src/, made by build.rs)
+    h.update(env!("ACTORGRAPH_ENGINE_HASH").as_bytes());
     for f in files {
         if f.extension().is_some_and(|x| x == "rq" || x == "md") {
             continue;
