@@ -89,6 +89,8 @@ pub struct Lexicon {
     rel_pronouns: HashSet<String>,
     poss_pronouns: HashSet<String>,
     subj_pronouns: HashSet<String>,
+    subject_verbs: HashSet<String>,
+    not_past_tense: HashSet<String>,
     non_actor_prefixes: HashSet<String>,
 }
 
@@ -124,6 +126,8 @@ impl Lexicon {
             rel_pronouns: set(&cues.relative_pronouns),
             poss_pronouns: set(&cues.possessive_pronouns),
             subj_pronouns: set(&cues.subject_pronouns),
+            subject_verbs: set(&cues.subject_verbs),
+            not_past_tense: set(&cues.not_past_tense),
             non_actor_prefixes: set(&cues.non_actor_prefixes),
         }
     }
@@ -139,6 +143,8 @@ pub struct Recognizer<'a> {
     rel_pronouns: &'a HashSet<String>,
     poss_pronouns: &'a HashSet<String>,
     subj_pronouns: &'a HashSet<String>,
+    subject_verbs: &'a HashSet<String>,
+    not_past_tense: &'a HashSet<String>,
     non_actor_prefixes: &'a HashSet<String>,
 }
 
@@ -160,6 +166,8 @@ impl<'a> Recognizer<'a> {
             rel_pronouns: &lex.rel_pronouns,
             poss_pronouns: &lex.poss_pronouns,
             subj_pronouns: &lex.subj_pronouns,
+            subject_verbs: &lex.subject_verbs,
+            not_past_tense: &lex.not_past_tense,
             non_actor_prefixes: &lex.non_actor_prefixes,
         }
     }
@@ -582,7 +590,7 @@ impl<'a> Recognizer<'a> {
                     && t.lower.len() > 3
                     && t.lower.ends_with("ed")
                     && !t.is_capitalised()
-                    && !NOT_VERBS.contains(&t.lower.as_str())
+                    && !self.not_past_tense.contains(&t.lower)
             });
             // coordination: "Britain and France" share a role
             let coordinated = prev.is_some_and(|t| t.lower == "and" || t.lower == "or")
@@ -590,7 +598,7 @@ impl<'a> Recognizer<'a> {
                 && out[k - 1].end + 1 == p;
             // an actor followed by a verb is a clause subject, even after "after", "as", "while"
             let next = toks.get(m.end);
-            let before_verb = next.is_some_and(is_verb_like);
+            let before_verb = next.is_some_and(|t| self.is_verb_like(t));
             let role = if hyph_before || hyph_after {
                 Role::Modifier
             } else if m.end < toks.len() && toks[m.end].text == "'s" {
@@ -644,6 +652,16 @@ impl<'a> Recognizer<'a> {
         }
     }
 
+    /// A token that reads as a finite verb or auxiliary after a subject (`cues.toml`).
+    fn is_verb_like(&self, t: &Token) -> bool {
+        t.kind == TokKind::Word
+            && !t.is_capitalised()
+            && (self.subject_verbs.contains(&t.lower)
+                || (t.lower.len() > 4
+                    && t.lower.ends_with("ed")
+                    && !self.not_past_tense.contains(&t.lower)))
+    }
+
     fn add_pronouns(&self, toks: &[Token], out: &mut Vec<Mention>) {
         let mut extra = Vec::new();
         for (i, t) in toks.iter().enumerate() {
@@ -654,7 +672,7 @@ impl<'a> Recognizer<'a> {
             let poss = self.poss_pronouns.contains(&t.lower);
             if self.subj_pronouns.contains(&t.lower) {
                 // "it killed", "they said": the sentence's first clause subject before the pronoun
-                if toks.get(i + 1).is_some_and(is_verb_like) {
+                if toks.get(i + 1).is_some_and(|t| self.is_verb_like(t)) {
                     // the main clause's subject: the first subject of the sentence
                     if let Some(m) = out
                         .iter()
@@ -663,16 +681,7 @@ impl<'a> Recognizer<'a> {
                         })
                         .min_by_key(|m| m.start)
                     {
-                        extra.push(Mention {
-                            start: i,
-                            end: i + 1,
-                            actor: m.actor,
-                            role: Role::Subject,
-                            kind: MentionKind::Pronoun,
-                            confidence: m.confidence * 0.8,
-                            head: None,
-                            title: None,
-                        });
+                        extra.push(pronoun(i, m, Role::Subject, 0.8));
                     }
                 }
                 continue;
@@ -685,16 +694,7 @@ impl<'a> Recognizer<'a> {
                 if i >= 2 && matches!(toks[i - 1].text.as_str(), "," | "--") {
                     if let Some(m) = out.iter().find(|m| m.end == i - 1) {
                         // "whose" heads the subject of its clause ("whose chief was killed")
-                        extra.push(Mention {
-                            start: i,
-                            end: i + 1,
-                            actor: m.actor,
-                            role: Role::Subject,
-                            kind: MentionKind::Pronoun,
-                            confidence: m.confidence * 0.9,
-                            head: None,
-                            title: None,
-                        });
+                        extra.push(pronoun(i, m, Role::Subject, 0.9));
                     }
                 }
                 continue;
@@ -707,117 +707,26 @@ impl<'a> Recognizer<'a> {
             let ante =
                 before.or_else(|| out.iter().find(|m| m.start > i && m.role == Role::Subject));
             if let Some(m) = ante {
-                extra.push(Mention {
-                    start: i,
-                    end: i + 1,
-                    actor: m.actor,
-                    role: Role::Possessive,
-                    kind: MentionKind::Pronoun,
-                    confidence: m.confidence * 0.8,
-                    head: None,
-                    title: None,
-                });
+                extra.push(pronoun(i, m, Role::Possessive, 0.8));
             }
         }
         out.extend(extra);
     }
 }
 
-/// A token that reads as a finite verb or auxiliary after a subject.
-fn is_verb_like(t: &Token) -> bool {
-    t.kind == TokKind::Word
-        && !t.is_capitalised()
-        && (SUBJECT_VERBS.contains(&t.lower.as_str())
-            || (t.lower.len() > 4
-                && t.lower.ends_with("ed")
-                && !NOT_VERBS.contains(&t.lower.as_str())))
+/// A pronoun at token `i` standing for the antecedent mention `m`.
+fn pronoun(i: usize, m: &Mention, role: Role, discount: f32) -> Mention {
+    Mention {
+        start: i,
+        end: i + 1,
+        actor: m.actor,
+        role,
+        kind: MentionKind::Pronoun,
+        confidence: m.confidence * discount,
+        head: None,
+        title: None,
+    }
 }
-
-/// Verbs and auxiliaries that show the actor before them is a clause subject.
-const SUBJECT_VERBS: &[&str] = &[
-    "said",
-    "says",
-    "told",
-    "tells",
-    "has",
-    "have",
-    "had",
-    "is",
-    "was",
-    "are",
-    "were",
-    "will",
-    "would",
-    "can",
-    "could",
-    "should",
-    "must",
-    "may",
-    "might",
-    "did",
-    "does",
-    "do",
-    "also",
-    "again",
-    "then",
-    "later",
-    "urges",
-    "wants",
-    "plans",
-    "seeks",
-    "sent",
-    "met",
-    "meets",
-    "spoke",
-    "took",
-    "struck",
-    "began",
-    "made",
-    "gave",
-    "won",
-    "lost",
-    "held",
-    "holds",
-    "leads",
-    "led",
-    "hit",
-    "launches",
-    "signs",
-    "rejects",
-    "denies",
-    "accuses",
-    "warns",
-    "threatens",
-    "calls",
-    "blames",
-    "condemns",
-    "opposes",
-    "supports",
-    "backs",
-];
-
-/// Lower-case words ending in -ed that are not past-tense verbs before an object.
-const NOT_VERBS: &[&str] = &[
-    "indeed",
-    "embed",
-    "seed",
-    "speed",
-    "need",
-    "united",
-    "based",
-    "led",
-    "called",
-    "so-called",
-    "armed",
-    "red",
-    "bed",
-    "feed",
-    "weed",
-    "breed",
-    "shed",
-    "reed",
-    "hundred",
-];
 
 /// Join tokens as they were spaced in text.
 pub fn join_tokens(toks: &[Token]) -> String {

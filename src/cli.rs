@@ -317,6 +317,19 @@ fn parse_date(d: &Option<String>) -> Result<Option<PartialDate>> {
     }
 }
 
+/// `--store`, else `$ACTORGRAPH_STORE`, else `./actorgraph-store`.
+fn store_path(store: &Option<PathBuf>) -> PathBuf {
+    store
+        .clone()
+        .unwrap_or_else(crate::store::default_store_path)
+}
+
+fn all_cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
 fn load_engine(cli: &Cli) -> Result<Engine> {
     let dir = cli.ontology.clone().unwrap_or_else(default_ontology_dir);
     Engine::load(&dir, &cli.actors).map_err(|errs| anyhow!("{}", crate::error::DataErrors(errs)))
@@ -485,15 +498,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             jobs,
         } => {
             let engine = load_engine(&cli)?;
-            let path = store
-                .clone()
-                .unwrap_or_else(crate::store::default_store_path);
+            let path = store_path(store);
             let gs = crate::store::GraphStore::open(&path)?;
-            let jobs = jobs.unwrap_or_else(|| {
-                std::thread::available_parallelism()
-                    .map(|n| n.get())
-                    .unwrap_or(1)
-            });
+            let jobs = jobs.unwrap_or_else(all_cores);
             rayon::ThreadPoolBuilder::new()
                 .num_threads(jobs)
                 .build_global()
@@ -525,9 +532,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 (None, None) => bail!("give a query, or -f FILE.rq"),
                 (Some(_), Some(_)) => bail!("give either a query or -f FILE, not both"),
             };
-            let path = store
-                .clone()
-                .unwrap_or_else(crate::store::default_store_path);
+            let path = store_path(store);
             let gs = crate::store::GraphStore::open_existing(&path)?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -536,9 +541,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Cmd::Remove { docs, store } => {
-            let path = store
-                .clone()
-                .unwrap_or_else(crate::store::default_store_path);
+            let path = store_path(store);
             let gs = crate::store::GraphStore::open_writable(&path)?;
             let mut missing = 0;
             for d in docs {
@@ -552,9 +555,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(if missing > 0 { 1 } else { 0 })
         }
         Cmd::Stats { store } => {
-            let path = store
-                .clone()
-                .unwrap_or_else(crate::store::default_store_path);
+            let path = store_path(store);
             let gs = crate::store::GraphStore::open_existing(&path)?;
             let st = gs.stats()?;
             println!("documents  {}", st.documents);
@@ -572,11 +573,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Cmd::Export { what } => {
-            let open = |s: &Option<PathBuf>| {
-                crate::store::GraphStore::open_existing(
-                    &s.clone().unwrap_or_else(crate::store::default_store_path),
-                )
-            };
+            let open =
+                |s: &Option<PathBuf>| crate::store::GraphStore::open_existing(&store_path(s));
             match what {
                 ExportCmd::Dot {
                     store,
@@ -644,13 +642,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             date,
         } => {
             let engine = load_engine(&cli)?;
-            let path = store
-                .clone()
-                .unwrap_or_else(crate::store::default_store_path);
+            let path = store_path(store);
             let gs = crate::store::GraphStore::open(&path)?;
-            let jobs = std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1);
+            let jobs = all_cores();
             let report = crate::ingest::ingest(
                 &engine,
                 &gs,

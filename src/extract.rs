@@ -149,7 +149,7 @@ pub struct Edge {
     pub match_end: usize,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct EdgeActor {
     pub id: String,
     pub label: String,
@@ -158,6 +158,21 @@ pub struct EdgeActor {
     pub country: String,
     pub parent: String,
     pub wikidata: String,
+}
+
+impl From<&EdgeActor> for Actor {
+    fn from(a: &EdgeActor) -> Self {
+        Actor {
+            id: a.id.clone(),
+            label: a.label.clone(),
+            kind: a.kind.clone(),
+            country: a.country.clone(),
+            parent: a.parent.clone(),
+            wikidata: a.wikidata.clone(),
+            aliases: vec![],
+            confidence: 1.0,
+        }
+    }
 }
 
 impl From<&Actor> for EdgeActor {

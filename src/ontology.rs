@@ -280,6 +280,12 @@ pub struct Cues {
     /// ("the military said it killed 33 militants").
     #[serde(default)]
     pub subject_pronouns: Vec<String>,
+    /// Verbs and auxiliaries that show the actor before them is a clause subject.
+    #[serde(default)]
+    pub subject_verbs: Vec<String>,
+    /// Lower-case words ending in -ed that are not past-tense verbs ("indeed", "united").
+    #[serde(default)]
+    pub not_past_tense: Vec<String>,
     /// Prefixes that make a hyphenated actor not an actor ("anti-China", "pro-Russian").
     pub non_actor_prefixes: Vec<String>,
 }

@@ -58,6 +58,10 @@ impl Vocab {
         }
         nodes(self, &mut p.nodes);
         p.required = Req::of_seq(&p.nodes);
+    }
+
+    /// After all patterns are numbered: the prefix lengths a token is checked at.
+    pub fn finish(&mut self) {
         self.prefix_lens = self
             .prefix
             .keys()
@@ -983,6 +987,7 @@ pub fn load_rules(path: &Path, onto: &Ontology) -> Result<(Vec<Rule>, Vocab), Ve
         for r in &mut rules {
             vocab.intern(&mut r.pattern);
         }
+        vocab.finish();
         Ok((rules, vocab))
     } else {
         Err(errors)

@@ -73,6 +73,11 @@ pub fn unescape(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The local name of an `ag:` predicate; other predicates keep their full IRI.
+fn local_name(iri: &str) -> String {
+    iri.strip_prefix(AG).unwrap_or(iri).to_string()
+}
+
 pub fn actor_iri(id: &str) -> NamedNode {
     nn(format!("{AGID}actor/{}", escape(id)))
 }
@@ -297,17 +302,7 @@ pub fn doc_quads(
     for e in &res.edges {
         for a in [&e.source, &e.target] {
             if !gazetteer_ids(&a.id) && seen.insert(a.id.clone()) {
-                let actor = Actor {
-                    id: a.id.clone(),
-                    label: a.label.clone(),
-                    kind: a.kind.clone(),
-                    country: a.country.clone(),
-                    parent: a.parent.clone(),
-                    wikidata: a.wikidata.clone(),
-                    aliases: vec![],
-                    confidence: 1.0,
-                };
-                actor_quads(&actor, &g, &mut out);
+                actor_quads(&Actor::from(a), &g, &mut out);
             }
         }
     }
@@ -578,6 +573,12 @@ impl GraphStore {
     /// Actors described in a graph, by IRI.
     pub fn actor_table(&self, g: &NamedNode) -> Result<HashMap<String, EdgeActor>> {
         let mut m: HashMap<String, EdgeActor> = HashMap::new();
+        let actor_ns = format!("{AGID}actor/");
+        let (p_id, p_country, p_parent) = (
+            format!("{AG}id"),
+            format!("{AG}country"),
+            format!("{ORG}subOrganizationOf"),
+        );
         for quad in self.store.quads_for_pattern(
             None,
             None,
@@ -588,37 +589,22 @@ impl GraphStore {
             let NamedOrBlankNode::NamedNode(s) = &quad.subject else {
                 continue;
             };
-            if !s.as_str().starts_with(&format!("{AGID}actor/")) {
+            if !s.as_str().starts_with(&actor_ns) {
                 continue;
             }
-            let e = m
-                .entry(s.as_str().to_string())
-                .or_insert_with(|| EdgeActor {
-                    id: String::new(),
-                    label: String::new(),
-                    kind: String::new(),
-                    country: String::new(),
-                    parent: String::new(),
-                    wikidata: String::new(),
-                });
+            let e = m.entry(s.as_str().to_string()).or_default();
             let p = quad.predicate.as_str();
             match (&quad.object, p) {
                 (Term::Literal(l), _) if p == rdfs::LABEL.as_str() => {
                     e.label = l.value().to_string()
                 }
-                (Term::Literal(l), _) if p == format!("{AG}id") => e.id = l.value().to_string(),
-                (Term::Literal(l), _) if p == format!("{AG}country") => {
-                    e.country = l.value().to_string()
-                }
+                (Term::Literal(l), _) if p == p_id => e.id = l.value().to_string(),
+                (Term::Literal(l), _) if p == p_country => e.country = l.value().to_string(),
                 (Term::NamedNode(n), _) if p == rdf::TYPE.as_str() => {
                     e.kind = n.as_str().strip_prefix(AG).unwrap_or("").to_string()
                 }
-                (Term::NamedNode(n), _) if p == format!("{ORG}subOrganizationOf") => {
-                    e.parent = unescape(
-                        n.as_str()
-                            .strip_prefix(&format!("{AGID}actor/"))
-                            .unwrap_or(""),
-                    )
+                (Term::NamedNode(n), _) if p == p_parent => {
+                    e.parent = unescape(n.as_str().strip_prefix(&actor_ns).unwrap_or(""))
                 }
                 (Term::NamedNode(n), _) if p == OWL_SAMEAS => {
                     e.wikidata = n.as_str().strip_prefix(WD).unwrap_or("").to_string()
@@ -653,19 +639,19 @@ impl GraphStore {
                 nodes
                     .entry(s.as_str().to_string())
                     .or_default()
-                    .push((quad.predicate.as_str().to_string(), quad.object.clone()));
+                    .push((local_name(quad.predicate.as_str()), quad.object.clone()));
             } else if s.as_str().starts_with(&sent_prefix) {
                 sent_props
                     .entry(s.as_str().to_string())
                     .or_default()
-                    .push((quad.predicate.as_str().to_string(), quad.object.clone()));
+                    .push((local_name(quad.predicate.as_str()), quad.object.clone()));
             }
         }
         for (s, props) in sent_props {
             let get = |k: &str| {
                 props
                     .iter()
-                    .find(|(p, _)| p == &format!("{AG}{k}"))
+                    .find(|(p, _)| p == k)
                     .and_then(|(_, o)| literal_value(o))
                     .unwrap_or("")
                     .to_string()
@@ -681,13 +667,9 @@ impl GraphStore {
             );
         }
         let mut edges = Vec::new();
+        let derived = format!("{PROV}wasDerivedFrom");
         for (_iri, props) in nodes {
-            let get = |k: &str| {
-                props
-                    .iter()
-                    .find(|(p, _)| p == &format!("{AG}{k}"))
-                    .map(|(_, o)| o.clone())
-            };
+            let get = |k: &str| props.iter().find(|(p, _)| p == k).map(|(_, o)| o.clone());
             let getl = |k: &str| {
                 get(k)
                     .as_ref()
@@ -705,11 +687,7 @@ impl GraphStore {
                     .cloned()
                     .unwrap_or_else(|| EdgeActor {
                         id: unescape(iri.strip_prefix(&format!("{AGID}actor/")).unwrap_or(iri)),
-                        label: String::new(),
-                        kind: String::new(),
-                        country: String::new(),
-                        parent: String::new(),
-                        wikidata: String::new(),
+                        ..Default::default()
                     })
             };
             let relation = props
@@ -723,10 +701,7 @@ impl GraphStore {
                     }
                 })
                 .unwrap_or_default();
-            let sent_iri = match props
-                .iter()
-                .find(|(p, _)| p == &format!("{PROV}wasDerivedFrom"))
-            {
+            let sent_iri = match props.iter().find(|(p, _)| *p == derived) {
                 Some((_, Term::NamedNode(n))) => n.as_str().to_string(),
                 _ => String::new(),
             };

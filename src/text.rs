@@ -414,7 +414,8 @@ pub fn split_sentences(tokens: Vec<Token>) -> Vec<Sentence> {
                     && cur.len() >= 2
                     && cur[cur.len() - 2].kind == TokKind::Word
                     && !cur[cur.len() - 2].is_capitalised()
-                    && next.is_capitalised();
+                    && next.is_capitalised()
+                    && next.space_before;
                 if acronym_end || letter_end {
                     flush(&mut cur, &mut out);
                 }
