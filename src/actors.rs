@@ -207,6 +207,7 @@ impl<'a> Recognizer<'a> {
             if t.kind == TokKind::Word
                 && t.is_capitalised()
                 && t.text.chars().any(|c| c.is_lowercase())
+                && !self.agents.not_name_words.contains(&t.text)
             {
                 // stop at an actor name ("General Kurilla, U.S. Central Command")
                 if words > 0
@@ -275,6 +276,149 @@ impl<'a> Recognizer<'a> {
         }
     }
 
+    /// End of the gazetteer mention at `i`, with a role noun after it ("Pakistan Army"), if any.
+    fn gazetteer_extent(&self, toks: &[Token], i: usize, date: Option<&PartialDate>) -> usize {
+        let Some((_, len)) = self.gaz.longest_match(toks, i, date) else {
+            return i;
+        };
+        let end = i + len;
+        let after_poss = if toks.get(end).is_some_and(|t| t.text == "'s") {
+            end + 1
+        } else {
+            end
+        };
+        match self
+            .noun_at(toks, after_poss)
+            .or_else(|| self.noun_at(toks, end))
+        {
+            Some((nl, _)) if self.noun_at(toks, after_poss).is_some() => after_poss + nl,
+            Some((nl, _)) => end + nl,
+            None => end,
+        }
+    }
+
+    /// An organisation named by a cue word of `agents.toml` ("Arakan Army", "Movement for
+    /// Democratic Change"): the end of its name and its actor type.
+    fn organisation_at(&self, toks: &[Token], i: usize) -> Option<(usize, &'a str)> {
+        let cues = &self.agents.organisation_cues;
+        let proper = |t: &Token| {
+            t.kind == TokKind::Word
+                && t.is_capitalised()
+                && t.text.chars().any(|c| c.is_lowercase())
+        };
+        if cues.is_empty()
+            || !proper(&toks[i])
+            || self.agents.organisation_skip.contains(&toks[i].text)
+        {
+            return None;
+        }
+        let n = toks.len();
+        let mut k = i;
+        let mut end = i;
+        let mut cue: Option<(usize, &'a str)> = None;
+        while k < n && k - i < 10 {
+            let t = &toks[k];
+            if proper(t) {
+                if let Some(kind) = cues.get(&t.text) {
+                    cue = Some((k, kind.as_str()));
+                }
+                k += 1;
+                end = k;
+                continue;
+            }
+            // "of", "for", "of the", hyphens join capitalised words
+            let joins = match t.lower.as_str() {
+                "of" | "for" => {
+                    (k + 1 < n && proper(&toks[k + 1]))
+                        || (k + 2 < n && toks[k + 1].lower == "the" && proper(&toks[k + 2]))
+                }
+                "the" => k > i && matches!(toks[k - 1].lower.as_str(), "of" | "for"),
+                "-" => k + 1 < n && proper(&toks[k + 1]),
+                _ => false,
+            };
+            if !joins {
+                break;
+            }
+            k += 1;
+        }
+        let (ci, kind) = cue?;
+        // the name ends at the cue word unless the cue heads "of"/"for" words: "Ministry of Interior"
+        let stop = if ci + 1 < end && matches!(toks[ci + 1].lower.as_str(), "of" | "for") {
+            end
+        } else {
+            ci + 1
+        };
+        if stop - i < 2 {
+            return None;
+        }
+        // role nouns alone ("Foreign Ministry") are the composites' business
+        if self.noun_at(toks, i).is_some_and(|(nl, _)| i + nl == stop) {
+            return None;
+        }
+        Some((stop, kind))
+    }
+
+    /// An untitled person's name at `i` (see `person_speech_verbs` in `agents.toml`): its length
+    /// and the gazetteer state an apposition after it names, if any.
+    fn untitled_person_at(
+        &self,
+        toks: &[Token],
+        i: usize,
+        date: Option<&PartialDate>,
+    ) -> Option<(usize, Option<usize>)> {
+        let a = self.agents;
+        let t = &toks[i];
+        if a.person_speech_verbs.is_empty()
+            || !t.is_capitalised()
+            || a.organisation_skip.contains(&t.text)
+            || a.not_name_words.contains(&t.text)
+        {
+            return None;
+        }
+        let len = self.name_at(toks, i);
+        let words: Vec<&Token> = toks[i..i + len]
+            .iter()
+            .filter(|t| t.kind == TokKind::Word && t.is_capitalised() && t.text.len() > 2)
+            .collect();
+        if words.len() < 2
+            || words.len() > 4
+            || words.iter().any(|w| {
+                a.not_name_words.contains(&w.text)
+                    || a.organisation_cues.contains_key(&w.text)
+                    || w.text.chars().all(|c| !c.is_lowercase())
+            })
+        {
+            return None;
+        }
+        let end = i + len;
+        let speech = |k: usize| {
+            toks.get(k)
+                .is_some_and(|t| a.person_speech_verbs.contains(&t.lower))
+        };
+        let after_speech = speech(end);
+        let before_speech = i >= 1 && speech(i - 1)
+            || (i >= 2 && toks[i - 2].lower == "according" && toks[i - 1].lower == "to");
+        let apposition = toks.get(end).is_some_and(|t| t.text == ",")
+            && toks
+                .get(end + 1)
+                .is_some_and(|t| a.apposition_starts.contains(&t.lower));
+        if !(after_speech || before_speech || apposition) {
+            return None;
+        }
+        // ", a Turkish analyst", ", Pakistan's envoy": a state named early in the apposition
+        let country = if toks.get(end).is_some_and(|t| t.text == ",") {
+            (end + 1..(end + 4).min(toks.len())).find_map(|k| {
+                self.gaz
+                    .longest_match(toks, k, date)
+                    .map(|(e, _)| e.actor)
+                    .filter(|&x| self.gaz.actors[x].kind == "State")
+            })
+        } else {
+            None
+        };
+        Some((len, country))
+    }
+
     /// Find the actor mentions of a sentence.
     pub fn mentions(
         &self,
@@ -293,7 +437,33 @@ impl<'a> Recognizer<'a> {
             // titled person: [country word] Title Name
             if let Some((tl, agent_i)) = self.title_at(toks, i) {
                 let capital_title = toks[i].is_capitalised();
-                let name_len = self.name_at(toks, i + tl);
+                // the country word before the title, over modifiers ("Malaysia's former prime minister")
+                let mut before_title = i;
+                while before_title > 0
+                    && self
+                        .agents
+                        .title_modifiers
+                        .contains(&toks[before_title - 1].lower)
+                {
+                    before_title -= 1;
+                }
+                let country = out
+                    .last()
+                    .filter(|m| {
+                        m.kind != MentionKind::Pronoun
+                            && (m.end == before_title
+                                || (m.end + 1 == before_title && toks[m.end].text == "'s"))
+                    })
+                    .map(|m| m.actor);
+                // a title in apposition after a country word: "Malaysia's former prime minister, Najib Razak,"
+                let comma = usize::from(
+                    country.is_some()
+                        && toks.get(i + tl).is_some_and(|t| t.text == ",")
+                        && self.name_at(toks, i + tl + 1) > 0,
+                );
+                let name_len = self.name_at(toks, i + tl + comma);
+                let title_len = tl;
+                let tl = tl + comma;
                 // a known person anywhere in the name ("General Michael “Erik” Kurilla" -> Erik Kurilla)
                 let gaz_person = (i + tl..(i + tl + name_len).max(i + tl + 1))
                     .filter(|&k| k < n)
@@ -303,11 +473,7 @@ impl<'a> Recognizer<'a> {
                             .filter(|(e, _)| self.gaz.actors[e.actor].kind == "Person")
                             .map(|(e, l)| (e, k + l - (i + tl)))
                     });
-                if capital_title && (name_len > 0 || gaz_person.is_some()) {
-                    let country = out
-                        .last()
-                        .filter(|m| m.end == i || (m.end + 1 == i && toks[m.end].text == "'s"))
-                        .map(|m| m.actor);
+                if (capital_title || country.is_some()) && (name_len > 0 || gaz_person.is_some()) {
                     let (actor, len, conf) = if let Some((e, l)) = gaz_person {
                         (doc.from_gazetteer(self.gaz, e.actor), l.max(name_len), 1.0)
                     } else {
@@ -353,9 +519,31 @@ impl<'a> Recognizer<'a> {
                         doc.surnames.insert(surname, idx);
                         (idx, name_len, 0.85)
                     };
-                    let _ = agent_i;
-                    // absorb a preceding country word into the mention
+                    // absorb a preceding country word into the mention; a lower-case title
+                    // ("Taliban spokesperson Zabihullah Mujahid") leaves both the country word and
+                    // the title outside the person's mention, for rules to read
+                    if !capital_title {
+                        // the country word and title read as the body the person belongs to
+                        // ("U.S. national security adviser" -> United States government)
+                        if let Some(m) = out.last_mut().filter(|m| {
+                            country.is_some()
+                                && matches!(
+                                    m.kind,
+                                    MentionKind::Name | MentionKind::Demonym | MentionKind::Capital
+                                )
+                        }) {
+                            let ca = doc.actors[m.actor].clone();
+                            if ca.kind == "State" {
+                                m.actor =
+                                    doc.intern(self.composite(&ca, &self.agents.agents[agent_i]));
+                                m.end = i + title_len;
+                                m.kind = MentionKind::Composite;
+                                m.confidence = 0.9;
+                            }
+                        }
+                    }
                     let start = match out.last() {
+                        _ if !capital_title => i + tl,
                         Some(m) if country.is_some() && m.kind != MentionKind::Pronoun => {
                             let s = m.start;
                             out.pop();
@@ -371,7 +559,7 @@ impl<'a> Recognizer<'a> {
                         kind: MentionKind::Person,
                         confidence: conf,
                         head: None,
-                        title: Some((join_tokens(&toks[i..i + tl]), country)),
+                        title: Some((join_tokens(&toks[i..i + title_len]), country)),
                     });
                     i += tl + len;
                     continue;
@@ -408,6 +596,64 @@ impl<'a> Recognizer<'a> {
                     }
                 }
             }
+            // an organisation known by its cue word, unless the gazetteer knows as much
+            if let Some((stop, kind)) = self.organisation_at(toks, i) {
+                if stop > self.gazetteer_extent(toks, i, date) && !prefixed {
+                    let label = join_tokens(&toks[i..stop]);
+                    // a country word inside the name or a possessive country before it
+                    let inside = (i..stop).find_map(|k| {
+                        self.gaz
+                            .longest_match(toks, k, date)
+                            .map(|(e, _)| e.actor)
+                            .filter(|&a| self.gaz.actors[a].kind == "State")
+                    });
+                    let before = out
+                        .last()
+                        .filter(|m| {
+                            m.end + 1 == i
+                                && toks[m.end].text == "'s"
+                                && m.kind != MentionKind::Pronoun
+                                && doc.actors[m.actor].kind == "State"
+                        })
+                        .map(|m| (m.start, m.actor));
+                    let (country, parent) = match (inside, before) {
+                        (_, Some((_, a))) => {
+                            (doc.actors[a].country.clone(), doc.actors[a].id.clone())
+                        }
+                        (Some(a), None) => (self.gaz.country_of(a), String::new()),
+                        (None, None) => (String::new(), String::new()),
+                    };
+                    let actor = doc.intern(Actor {
+                        id: format!("org:{}", slug(&label)),
+                        label,
+                        kind: kind.to_string(),
+                        country,
+                        parent,
+                        wikidata: String::new(),
+                        aliases: vec![],
+                        confidence: 0.6,
+                    });
+                    let start = match before {
+                        Some((s, _)) => {
+                            out.pop();
+                            s
+                        }
+                        None => i,
+                    };
+                    out.push(Mention {
+                        start,
+                        end: stop,
+                        actor,
+                        role: Role::Subject,
+                        kind: MentionKind::Name,
+                        confidence: 0.6,
+                        head: None,
+                        title: None,
+                    });
+                    i = stop;
+                    continue;
+                }
+            }
             // gazetteer
             if let Some((e, len)) = self.gaz.longest_match(toks, i, date) {
                 // do not match inside a longer hyphenated word: "Al" in "Al-Qaida" handled by
@@ -429,9 +675,18 @@ impl<'a> Recognizer<'a> {
                 } else {
                     end
                 };
+                // a role noun that is a title before a name is left to the title ("Chinese
+                // Ambassador Wu Haitao")
+                let titled_name_at = |k: usize| {
+                    toks.get(k).is_some_and(|t| t.is_capitalised())
+                        && self
+                            .title_at(toks, k)
+                            .is_some_and(|(tl, _)| self.name_at(toks, k + tl) > 0)
+                };
                 if let Some((nl, ai)) = self
                     .noun_at(toks, after_poss)
                     .or_else(|| self.noun_at(toks, end))
+                    .filter(|_| !titled_name_at(after_poss) && !titled_name_at(end))
                 {
                     let at = if self.noun_at(toks, after_poss).is_some() {
                         after_poss
@@ -493,6 +748,43 @@ impl<'a> Recognizer<'a> {
                     i += 1;
                     continue;
                 }
+            }
+            // an untitled person named next to a speech verb or before an apposition
+            if let Some((len, country)) = self.untitled_person_at(toks, i, date) {
+                let label = join_tokens(&toks[i..i + len]);
+                let surname = toks[i..i + len]
+                    .iter()
+                    .rev()
+                    .find(|t| t.is_capitalised() && t.text != "\"")
+                    .map(|t| t.text.clone())
+                    .unwrap_or_default();
+                let country = country.map(|c| self.gaz.country_of(c)).unwrap_or_default();
+                let idx = doc.intern(Actor {
+                    id: format!("person:{}", slug(&label)),
+                    label,
+                    kind: "Person".into(),
+                    country: country.clone(),
+                    parent: String::new(),
+                    wikidata: String::new(),
+                    aliases: vec![],
+                    confidence: 0.7,
+                });
+                if doc.actors[idx].country.is_empty() && !country.is_empty() {
+                    doc.actors[idx].country = country;
+                }
+                doc.surnames.insert(surname, idx);
+                out.push(Mention {
+                    start: i,
+                    end: i + len,
+                    actor: idx,
+                    role: Role::Subject,
+                    kind: MentionKind::Person,
+                    confidence: 0.7,
+                    head: None,
+                    title: None,
+                });
+                i += len;
+                continue;
             }
             // role noun + from/of + country: "a delegation from Pakistan"
             if let Some((nl, ai)) = self.noun_at(toks, i) {

@@ -320,6 +320,21 @@ impl Engine {
                 .flat_map(|m| {
                     let srcs = conjuncts(toks, mentions, m.src);
                     let tgts = conjuncts(toks, mentions, m.tgt);
+                    if srcs.contains(&m.tgt) {
+                        // source and target coordinated ("WFP and the ministry"): only a pattern
+                        // with a word of its own between them ("@src and @tgt clashed") relates them
+                        let (a, b) = (mentions[m.src].end, mentions[m.tgt].start);
+                        let (lo, hi) = if a <= b {
+                            (a, b)
+                        } else {
+                            (mentions[m.tgt].end, mentions[m.src].start)
+                        };
+                        return if m.words.iter().any(|&w| lo <= w && w < hi) {
+                            vec![(m.clone(), m.src, m.tgt)]
+                        } else {
+                            vec![]
+                        };
+                    }
                     let mut v = Vec::new();
                     for &a in &srcs {
                         for &b in &tgts {

@@ -218,6 +218,33 @@ pub struct AgentsFile {
     /// "Russian President Vladimir Putin" -> Vladimir Putin leaderOf Russia.
     #[serde(default)]
     pub leader_titles: Vec<String>,
+    /// Head words of organisations not in the gazetteer ("Front", "Ministry"), by actor type.
+    #[serde(default)]
+    pub organisation_cue: Vec<toml::Spanned<OrganisationCue>>,
+    /// Capitalised words that never start such an organisation name ("The", "In").
+    #[serde(default)]
+    pub organisation_skip: Vec<String>,
+    /// Verbs that mark a capitalised name next to them as a person ("X said", "said X").
+    #[serde(default)]
+    pub person_speech_verbs: Vec<String>,
+    /// Words that open an apposition after a person's name (", a professor ...").
+    #[serde(default)]
+    pub apposition_starts: Vec<String>,
+    /// Capitalised words that are never part of an untitled person's name.
+    #[serde(default)]
+    pub not_name_words: Vec<String>,
+    /// Words between a country word and a title ("former", "outgoing").
+    #[serde(default)]
+    pub title_modifiers: Vec<String>,
+}
+
+/// Head words that mark an organisation of one type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationCue {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub words: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -226,6 +253,14 @@ pub struct Agents {
     pub name_particles: HashSet<String>,
     /// Lower-cased leader titles.
     pub leader_titles: HashSet<String>,
+    /// Organisation head word (as written, capitalised) -> actor type.
+    pub organisation_cues: HashMap<String, String>,
+    pub organisation_skip: HashSet<String>,
+    /// Lower-cased speech verbs, apposition openers; not-name words as written.
+    pub person_speech_verbs: HashSet<String>,
+    pub apposition_starts: HashSet<String>,
+    pub not_name_words: HashSet<String>,
+    pub title_modifiers: HashSet<String>,
 }
 
 impl Agents {
@@ -254,10 +289,45 @@ impl Agents {
             }
             agents.push(a);
         }
+        let mut organisation_cues = HashMap::new();
+        for c in f.organisation_cue {
+            let line = line_of(&src, c.span().start);
+            let c = c.into_inner();
+            if !actor_types.is_empty() && !actor_types.contains(&c.kind) {
+                return Err(DataError::new(
+                    path,
+                    line,
+                    format!("organisation_cue: unknown actor type {:?}", c.kind),
+                ));
+            }
+            for w in c.words {
+                if let Some(prev) = organisation_cues.insert(w.clone(), c.kind.clone()) {
+                    return Err(DataError::new(
+                        path,
+                        line,
+                        format!("organisation_cue word {w:?} is already a cue for {prev}"),
+                    ));
+                }
+            }
+        }
         Ok(Agents {
             agents,
             name_particles: f.name_particles.into_iter().collect(),
             leader_titles: f.leader_titles.iter().map(|t| t.to_lowercase()).collect(),
+            organisation_cues,
+            organisation_skip: f.organisation_skip.into_iter().collect(),
+            person_speech_verbs: f
+                .person_speech_verbs
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
+            apposition_starts: f
+                .apposition_starts
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
+            not_name_words: f.not_name_words.into_iter().collect(),
+            title_modifiers: f.title_modifiers.iter().map(|w| w.to_lowercase()).collect(),
         })
     }
 }
