@@ -89,6 +89,8 @@ pub struct Lexicon {
     rel_pronouns: HashSet<String>,
     poss_pronouns: HashSet<String>,
     subj_pronouns: HashSet<String>,
+    first_person: HashSet<String>,
+    first_person_possessive: HashSet<String>,
     subject_verbs: HashSet<String>,
     not_past_tense: HashSet<String>,
     non_actor_prefixes: HashSet<String>,
@@ -126,6 +128,8 @@ impl Lexicon {
             rel_pronouns: set(&cues.relative_pronouns),
             poss_pronouns: set(&cues.possessive_pronouns),
             subj_pronouns: set(&cues.subject_pronouns),
+            first_person: set(&cues.first_person_pronouns),
+            first_person_possessive: set(&cues.first_person_possessives),
             subject_verbs: set(&cues.subject_verbs),
             not_past_tense: set(&cues.not_past_tense),
             non_actor_prefixes: set(&cues.non_actor_prefixes),
@@ -143,6 +147,8 @@ pub struct Recognizer<'a> {
     rel_pronouns: &'a HashSet<String>,
     poss_pronouns: &'a HashSet<String>,
     subj_pronouns: &'a HashSet<String>,
+    first_person: &'a HashSet<String>,
+    first_person_possessive: &'a HashSet<String>,
     subject_verbs: &'a HashSet<String>,
     not_past_tense: &'a HashSet<String>,
     non_actor_prefixes: &'a HashSet<String>,
@@ -166,6 +172,8 @@ impl<'a> Recognizer<'a> {
             rel_pronouns: &lex.rel_pronouns,
             poss_pronouns: &lex.poss_pronouns,
             subj_pronouns: &lex.subj_pronouns,
+            first_person: &lex.first_person,
+            first_person_possessive: &lex.first_person_possessive,
             subject_verbs: &lex.subject_verbs,
             not_past_tense: &lex.not_past_tense,
             non_actor_prefixes: &lex.non_actor_prefixes,
@@ -297,6 +305,40 @@ impl<'a> Recognizer<'a> {
         }
     }
 
+    /// The head noun an adjective at `end` shares, over coordinated adjectives ("Canadian and
+    /// Mexican exports"): `Some(None)` for a country noun, `Some(Some(agent))` for a role noun
+    /// after coordination, `None` for no head.
+    fn shared_head(
+        &self,
+        toks: &[Token],
+        end: usize,
+        date: Option<&PartialDate>,
+    ) -> Option<Option<usize>> {
+        let mut k = end;
+        let mut coordinated = false;
+        loop {
+            let t = toks.get(k)?;
+            if self.agents.country_nouns.contains(&t.lower) {
+                return Some(None);
+            }
+            if coordinated {
+                if let Some((_, ai)) = self.noun_at(toks, k) {
+                    return Some(Some(ai));
+                }
+            }
+            if !matches!(t.lower.as_str(), "and" | "or" | ",") {
+                return None;
+            }
+            // the next adjective ("and Mexican")
+            let (e, len) = self.gaz.longest_match(toks, k + 1, date)?;
+            if e.kind != AliasKind::Demonym {
+                return None;
+            }
+            coordinated = true;
+            k += 1 + len;
+        }
+    }
+
     /// An organisation named by a cue word of `agents.toml` ("Arakan Army", "Movement for
     /// Democratic Change"): the end of its name and its actor type.
     fn organisation_at(&self, toks: &[Token], i: usize) -> Option<(usize, &'a str)> {
@@ -334,6 +376,14 @@ impl<'a> Recognizer<'a> {
                 }
                 "the" => k > i && matches!(toks[k - 1].lower.as_str(), "of" | "for"),
                 "-" => k + 1 < n && proper(&toks[k + 1]),
+                // "National Intelligence and Security Agency", not "India and the Arakan Army"
+                "and" | "&" => {
+                    k > i
+                        && proper(&toks[k - 1])
+                        && k + 1 < n
+                        && proper(&toks[k + 1])
+                        && self.gaz.longest_match(toks, k + 1, None).is_none()
+                }
                 _ => false,
             };
             if !joins {
@@ -475,7 +525,12 @@ impl<'a> Recognizer<'a> {
                     });
                 if (capital_title || country.is_some()) && (name_len > 0 || gaz_person.is_some()) {
                     let (actor, len, conf) = if let Some((e, l)) = gaz_person {
-                        (doc.from_gazetteer(self.gaz, e.actor), l.max(name_len), 1.0)
+                        let a = doc.from_gazetteer(self.gaz, e.actor);
+                        let last = &toks[i + tl + l.max(name_len) - 1];
+                        if last.is_capitalised() {
+                            doc.surnames.entry(last.text.clone()).or_insert(a);
+                        }
+                        (a, l.max(name_len), 1.0)
                     } else {
                         let name_toks = &toks[i + tl..i + tl + name_len];
                         // the label leaves a quoted nickname out: Michael "Erik" Kurilla -> Michael Kurilla
@@ -703,9 +758,22 @@ impl<'a> Recognizer<'a> {
                     }
                     end = at + nl;
                 } else if kind == AliasKind::Demonym && self.title_at(toks, end).is_none() {
-                    // an adjective without a role noun or a title is not an actor ("Afghan soil")
-                    i += len;
-                    continue;
+                    // an adjective is an actor only before a role noun, a title or a country noun
+                    // ("Chinese exports"), also when it shares one with coordinated adjectives
+                    // ("Canadian and Mexican exports", "Canadian and Mexican officials")
+                    match self.shared_head(toks, end, date) {
+                        Some(Some(ai)) if is_state => {
+                            let base = doc.from_gazetteer(self.gaz, actor_idx);
+                            let ca = doc.actors[base].clone();
+                            actor = Some(doc.intern(self.composite(&ca, &self.agents.agents[ai])));
+                            mkind = MentionKind::Composite;
+                        }
+                        Some(None) => {}
+                        _ => {
+                            i += len;
+                            continue;
+                        }
+                    }
                 }
                 let actor = match actor {
                     Some(a) => a,
@@ -714,6 +782,12 @@ impl<'a> Recognizer<'a> {
                 if prefixed {
                     i = end;
                     continue;
+                }
+                // a known person's surname names them later in the document ("Sullivan said")
+                if gactor.kind == "Person" && len > 1 {
+                    doc.surnames
+                        .entry(toks[i + len - 1].text.clone())
+                        .or_insert(actor);
                 }
                 out.push(Mention {
                     start: i,
@@ -821,15 +895,31 @@ impl<'a> Recognizer<'a> {
             i += 1;
         }
         // acronym definitions: "Tehreek-e-Taliban Pakistan (TTP)"
-        for m in out.iter_mut() {
-            if m.end + 2 < n
-                && toks[m.end].text == "("
-                && toks[m.end + 2].text == ")"
-                && toks[m.end + 1]
-                    .text
+        let acronym = |t: &Token| {
+            t.text.chars().filter(|c| c.is_uppercase()).count() >= 2
+                && t.text
                     .chars()
                     .all(|c| c.is_uppercase() || c == '-' || c == '.')
+        };
+        for m in out.iter_mut() {
+            if m.kind == MentionKind::Pronoun {
+                continue;
+            }
+            // "Somalia's National Intelligence and Security Agency, or NISA,"
+            if m.end + 2 < n
+                && toks[m.end].text == ","
+                && toks[m.end + 1].lower == "or"
+                && acronym(&toks[m.end + 2])
+                && toks.get(m.end + 3).is_none_or(|t| t.kind != TokKind::Word)
             {
+                doc.surnames.insert(toks[m.end + 2].text.clone(), m.actor);
+                m.end += 3;
+            } else if m.end + 2 < n
+                && toks[m.end].text == "("
+                && toks[m.end + 2].text == ")"
+                && acronym(&toks[m.end + 1])
+            {
+                doc.surnames.insert(toks[m.end + 1].text.clone(), m.actor);
                 m.end += 3;
             } else if m.end + 4 < n
                 && toks[m.end].text == "("
@@ -860,6 +950,7 @@ impl<'a> Recognizer<'a> {
         });
         self.assign_roles(toks, &mut out);
         self.add_pronouns(toks, &mut out);
+        self.add_quoted_speaker(toks, &mut out);
         out.sort_by_key(|m| m.start);
         self.compute_heads(toks, &mut out);
         out
@@ -870,7 +961,11 @@ impl<'a> Recognizer<'a> {
         for k in 0..out.len() {
             let m = &out[k];
             let mut p = m.start;
-            while p > 0 && matches!(toks[p - 1].lower.as_str(), "the" | "a" | "an") {
+            // over determiners and modifiers: "banned senior Iranian officials"
+            while p > 0
+                && (matches!(toks[p - 1].lower.as_str(), "the" | "a" | "an")
+                    || self.agents.title_modifiers.contains(&toks[p - 1].lower))
+            {
                 p -= 1;
             }
             let hyph_before = m.start > 0 && toks[m.start - 1].text == "-";
@@ -952,6 +1047,44 @@ impl<'a> Recognizer<'a> {
                 || (t.lower.len() > 4
                     && t.lower.ends_with("ed")
                     && !self.not_past_tense.contains(&t.lower)))
+    }
+
+    /// "We reject ...," Balkhi said: first-person pronouns inside quotation marks stand for the
+    /// speaker named next to a speech verb outside them.
+    fn add_quoted_speaker(&self, toks: &[Token], out: &mut Vec<Mention>) {
+        if self.first_person.is_empty() || !toks.iter().any(|t| t.text == "\"") {
+            return;
+        }
+        let mut inside = vec![false; toks.len()];
+        let mut open = false;
+        for (k, t) in toks.iter().enumerate() {
+            if t.text == "\"" {
+                open = !open;
+            } else {
+                inside[k] = open;
+            }
+        }
+        let speaker = (0..toks.len())
+            .filter(|&v| !inside[v] && self.agents.person_speech_verbs.contains(&toks[v].lower))
+            .find_map(|v| {
+                out.iter()
+                    .filter(|m| m.kind != MentionKind::Pronoun && !inside[m.start])
+                    .find(|m| m.end == v || m.start == v + 1)
+                    .cloned()
+            });
+        let Some(sp) = speaker else { return };
+        let mut extra = Vec::new();
+        for (k, t) in toks.iter().enumerate() {
+            if !inside[k] || out.iter().any(|m| m.start <= k && k < m.end) {
+                continue;
+            }
+            if self.first_person.contains(&t.lower) {
+                extra.push(pronoun(k, &sp, Role::Subject, 0.8));
+            } else if self.first_person_possessive.contains(&t.lower) {
+                extra.push(pronoun(k, &sp, Role::Possessive, 0.8));
+            }
+        }
+        out.extend(extra);
     }
 
     fn add_pronouns(&self, toks: &[Token], out: &mut Vec<Mention>) {

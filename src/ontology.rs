@@ -236,6 +236,9 @@ pub struct AgentsFile {
     /// Words between a country word and a title ("former", "outgoing").
     #[serde(default)]
     pub title_modifiers: Vec<String>,
+    /// Nouns after which a country adjective stands for its country ("Chinese exports").
+    #[serde(default)]
+    pub country_nouns: Vec<String>,
 }
 
 /// Head words that mark an organisation of one type.
@@ -261,6 +264,7 @@ pub struct Agents {
     pub apposition_starts: HashSet<String>,
     pub not_name_words: HashSet<String>,
     pub title_modifiers: HashSet<String>,
+    pub country_nouns: HashSet<String>,
 }
 
 impl Agents {
@@ -328,6 +332,7 @@ impl Agents {
                 .collect(),
             not_name_words: f.not_name_words.into_iter().collect(),
             title_modifiers: f.title_modifiers.iter().map(|w| w.to_lowercase()).collect(),
+            country_nouns: f.country_nouns.iter().map(|w| w.to_lowercase()).collect(),
         })
     }
 }
@@ -350,6 +355,12 @@ pub struct Cues {
     /// ("the military said it killed 33 militants").
     #[serde(default)]
     pub subject_pronouns: Vec<String>,
+    /// Inside quotation marks, the speaker named next to a speech verb outside them ("We reject
+    /// ...," Balkhi said).
+    #[serde(default)]
+    pub first_person_pronouns: Vec<String>,
+    #[serde(default)]
+    pub first_person_possessives: Vec<String>,
     /// Verbs and auxiliaries that show the actor before them is a clause subject.
     #[serde(default)]
     pub subject_verbs: Vec<String>,
