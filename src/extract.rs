@@ -23,6 +23,8 @@ pub struct Engine {
     pub rules: Vec<Rule>,
     /// The numbered words of the rules.
     pub vocab: crate::rules::Vocab,
+    /// The rules filed under their trigger words.
+    pub rule_index: crate::rules::RuleIndex,
     pub text: TextConfig,
     pub lexicon: Lexicon,
     pub dir: PathBuf,
@@ -82,6 +84,7 @@ impl Engine {
         gazetteer.finish();
         gazetteer.check_parents(&dir.join("actors"));
         let (rules, vocab) = load_rules(&dir.join("rules"), &ontology)?;
+        let rule_index = crate::rules::RuleIndex::new(&rules, &vocab);
         let lexicon = Lexicon::new(&agents, &cues, &abbrevs);
         Ok(Engine {
             ontology,
@@ -90,6 +93,7 @@ impl Engine {
             cues,
             rules,
             vocab,
+            rule_index,
             text,
             lexicon,
             dir: dir.to_path_buf(),
@@ -296,7 +300,8 @@ impl Engine {
             &self.vocab,
         );
         let sentence_text = s.text(&doc.text).to_string();
-        for (ri, rule) in self.rules.iter().enumerate() {
+        for ri in self.rule_index.candidates(&view.present) {
+            let rule = &self.rules[ri];
             let t0 = self
                 .rule_profile
                 .as_ref()

@@ -187,6 +187,34 @@ impl Req {
             _ => Req::Nothing,
         }
     }
+    /// Word ids of which every sentence the requirement holds for has at least one, and how
+    /// common they are likely to be (short words such as "to", "the", "'s" count as common);
+    /// `None` when there is no such set (the rule is a candidate for every sentence).
+    fn cover(&self) -> Option<(Vec<u32>, usize)> {
+        match self {
+            Req::Nothing => None,
+            Req::Word(w) => {
+                let cost = w
+                    .iter()
+                    .map(|a| match a {
+                        WordAlt::Exact(x, _) | WordAlt::Prefix(x, _) if x.len() <= 4 => 50,
+                        _ => 1,
+                    })
+                    .sum();
+                Some((w.iter().map(|a| a.id()).collect(), cost))
+            }
+            Req::All(v) => v.iter().filter_map(|r| r.cover()).min_by_key(|c| c.1),
+            Req::Any(v) => {
+                let mut out = (Vec::new(), 0);
+                for r in v {
+                    let (ids, cost) = r.cover()?;
+                    out.0.extend(ids);
+                    out.1 += cost;
+                }
+                Some(out)
+            }
+        }
+    }
     fn holds(&self, present: &[u64]) -> bool {
         match self {
             Req::Nothing => true,
@@ -228,10 +256,12 @@ fn can_start(nodes: &[Node], p: usize, v: &SentenceView) -> bool {
     let Some(first) = nodes.first() else {
         return true;
     };
-    if first.optional {
-        return true;
-    }
-    match &first.elem {
+    // an optional element: the match starts with it or with what follows it
+    elem_can_start(&first.elem, p, v) || (first.optional && can_start(&nodes[1..], p, v))
+}
+
+fn elem_can_start(elem: &Elem, p: usize, v: &SentenceView) -> bool {
+    match elem {
         Elem::Word(w) => v.word_at(w, p),
         Elem::Slot { .. } => {
             !v.starts[p].is_empty()
@@ -1052,5 +1082,66 @@ mod tests {
         assert!(parse_pattern("@who visited @tgt")
             .unwrap_err()
             .contains("unknown slot"));
+    }
+}
+
+/// Which rules can fire in a sentence, from the words it has: each rule is filed under the
+/// words of its most selective required element, so a sentence only tries the rules whose
+/// trigger words it contains (instead of testing every rule's requirements).
+#[derive(Debug, Clone, Default)]
+pub struct RuleIndex {
+    by_word: Vec<Vec<u32>>,
+    always: Vec<u32>,
+    rules: usize,
+}
+
+impl RuleIndex {
+    pub fn new(rules: &[Rule], vocab: &Vocab) -> Self {
+        let mut by_word = vec![Vec::new(); vocab.len() + 1];
+        let mut always = Vec::new();
+        for (ri, r) in rules.iter().enumerate() {
+            match r.pattern.required.cover() {
+                Some((ids, _)) => {
+                    for id in ids {
+                        let l: &mut Vec<u32> = &mut by_word[id as usize];
+                        if l.last() != Some(&(ri as u32)) {
+                            l.push(ri as u32);
+                        }
+                    }
+                }
+                None => always.push(ri as u32),
+            }
+        }
+        RuleIndex {
+            by_word,
+            always,
+            rules: rules.len(),
+        }
+    }
+
+    /// The candidate rules for a sentence, in rule order.
+    pub fn candidates(&self, present: &[u64]) -> Vec<usize> {
+        let mut mark = vec![0u64; self.rules / 64 + 1];
+        let mut set = |ri: u32| mark[ri as usize / 64] |= 1 << (ri % 64);
+        for (wi, &bits) in present.iter().enumerate() {
+            let mut b = bits;
+            while b != 0 {
+                let id = wi * 64 + b.trailing_zeros() as usize;
+                b &= b - 1;
+                if let Some(l) = self.by_word.get(id) {
+                    l.iter().for_each(|&ri| set(ri));
+                }
+            }
+        }
+        self.always.iter().for_each(|&ri| set(ri));
+        let mut out = Vec::new();
+        for (wi, &bits) in mark.iter().enumerate() {
+            let mut b = bits;
+            while b != 0 {
+                out.push(wi * 64 + b.trailing_zeros() as usize);
+                b &= b - 1;
+            }
+        }
+        out
     }
 }
