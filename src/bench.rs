@@ -344,11 +344,14 @@ fn query_bench(engine: &Engine, opt: &BenchOptions, ont_args: &[String]) -> Resu
     w.flush()?;
     let store = opt.work.join("store-queries");
     let marker = store.join("actorgraph-bench-edges");
-    let have: usize = std::fs::read_to_string(&marker)
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(0);
-    if have >= opt.query_edges {
+    // the marker holds the edge count and the engine fingerprint: a store made by another engine
+    // or ontology (another RDF layout, other rules) is rebuilt
+    let fingerprint = crate::store::engine_fingerprint(engine, &[]);
+    let marker_text = std::fs::read_to_string(&marker).unwrap_or_default();
+    let mut parts = marker_text.split_whitespace();
+    let have: usize = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let same_engine = parts.next() == Some(fingerprint.as_str());
+    if have >= opt.query_edges && same_engine {
         rows.push(Row {
             what: "query store".into(),
             value: format!("{have} edges (reused from an earlier run)"),
@@ -367,7 +370,7 @@ fn query_bench(engine: &Engine, opt: &BenchOptions, ont_args: &[String]) -> Resu
         let (wall, rss, err) = run_measured(&opt.exe, &args)?;
         let edges = number_before(&err, " edges,").unwrap_or(0);
         let quads = number_before(&err, " quads written").unwrap_or(0);
-        std::fs::write(&marker, edges.to_string())?;
+        std::fs::write(&marker, format!("{edges} {fingerprint}\n"))?;
         rows.push(Row {
             what: "query store".into(),
             value: format!(

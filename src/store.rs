@@ -253,6 +253,24 @@ pub fn doc_quads(
         q(n.clone(), ag("index"), int(k));
         q(n.clone(), ag("source"), actor_iri(&e.source.id).into());
         q(n.clone(), ag("target"), actor_iri(&e.target.id).into());
+        // materialised for fast queries: the quad class (no walk up the relation hierarchy) and
+        // the countries of both ends (no join through the actors)
+        if !e.quad_class.is_empty() {
+            q(n.clone(), ag("quadClass"), ag(&e.quad_class).into());
+        }
+        if !e.source.country.is_empty() {
+            q(n.clone(), ag("sourceCountry"), lit(&e.source.country));
+        }
+        if !e.target.country.is_empty() {
+            q(n.clone(), ag("targetCountry"), lit(&e.target.country));
+        }
+        if !e.source.country.is_empty() && !e.target.country.is_empty() {
+            q(
+                n.clone(),
+                ag("dyad"),
+                lit(&format!("{}-{}", e.source.country, e.target.country)),
+            );
+        }
         if !e.cameo.is_empty() {
             q(n.clone(), ag("cameo"), lit(&e.cameo));
         }
@@ -303,6 +321,9 @@ pub fn doc_quads(
         for a in [&e.source, &e.target] {
             if !gazetteer_ids(&a.id) && seen.insert(a.id.clone()) {
                 actor_quads(&Actor::from(a), &g, &mut out);
+                // and once in the actors graph, so a query can label every actor from one graph
+                // (the union of document graphs repeats a person found in many documents)
+                actor_quads(&Actor::from(a), &actors_graph(), &mut out);
             }
         }
     }
