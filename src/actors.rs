@@ -870,6 +870,26 @@ impl<'a> Recognizer<'a> {
                         k + 1
                     };
                     if let Some((e, len)) = self.gaz.longest_match(toks, k2, date) {
+                        // "diplomats from the Group of Seven", "members of al-Shabaab": the
+                        // body itself acts
+                        if self.gaz.actors[e.actor].kind != "State"
+                            && self.gaz.actors[e.actor].kind != "Person"
+                            && e.kind == AliasKind::Name
+                        {
+                            let actor = doc.from_gazetteer(self.gaz, e.actor);
+                            out.push(Mention {
+                                start: i,
+                                end: k2 + len,
+                                actor,
+                                role: Role::Subject,
+                                kind: MentionKind::Name,
+                                confidence: 0.9,
+                                head: None,
+                                title: None,
+                            });
+                            i = k2 + len;
+                            continue;
+                        }
                         if self.gaz.actors[e.actor].kind == "State"
                             && matches!(e.kind, AliasKind::Name | AliasKind::Capital)
                         {

@@ -323,8 +323,9 @@ impl Engine {
             let expanded: Vec<(crate::rules::Match, usize, usize)> = found
                 .into_iter()
                 .flat_map(|m| {
-                    let srcs = conjuncts(toks, mentions, m.src);
-                    let tgts = conjuncts(toks, mentions, m.tgt);
+                    let modifiers = &self.agents.title_modifiers;
+                    let srcs = conjuncts(toks, mentions, m.src, modifiers);
+                    let tgts = conjuncts(toks, mentions, m.tgt, modifiers);
                     if srcs.contains(&m.tgt) {
                         // source and target coordinated ("WFP and the ministry"): only a pattern
                         // with a word of its own between them ("@src and @tgt clashed") relates them
@@ -428,16 +429,19 @@ impl Engine {
         actors: &mut DocActors,
         pending: &mut Vec<Pending>,
     ) {
-        let Some(rt) = self.ontology.relations.get("leaderOf") else {
-            return;
-        };
         for m in mentions {
             let Some((title, country)) = &m.title else {
                 continue;
             };
+            // a leader title leads the country or body named before it (membership under other
+            // titles is left to the rules: analysts do not code every "U.S. Secretary X")
             if !self.agents.leader_titles.contains(&title.to_lowercase()) {
                 continue;
             }
+            let relation = "leaderOf";
+            let Some(rt) = self.ontology.relations.get(relation) else {
+                continue;
+            };
             let target = match country {
                 Some(c) => Some(*c),
                 None => {
@@ -469,7 +473,7 @@ impl Engine {
                 sentence_end: s.cend,
                 source: EdgeActor::from(&actors.actors[m.actor]),
                 target: EdgeActor::from(&actors.actors[tgt]),
-                relation: "leaderOf".into(),
+                relation: relation.into(),
                 cameo: String::new(),
                 quad_class: String::new(),
                 structural: rt.structural,
@@ -480,7 +484,7 @@ impl Engine {
                 object: title.clone(),
                 negated: false,
                 modality: Modality::Asserted,
-                rule: "title.leaderOf".into(),
+                rule: format!("title.{relation}"),
                 confidence: (0.85 * m.confidence * 100.0).round() / 100.0,
                 match_start: toks[m.start].cstart,
                 match_end: toks[m.end - 1].cend,
@@ -543,7 +547,12 @@ impl Engine {
 /// A mention and the mentions coordinated with it ("Mexico, Canada and China"): neighbours
 /// separated only by commas, "and", "or" and articles, in a list that has an "and"/"or" (a comma
 /// alone is an apposition or a clause boundary, not a list).
-fn conjuncts(toks: &[crate::text::Token], mentions: &[Mention], k: usize) -> Vec<usize> {
+fn conjuncts(
+    toks: &[crate::text::Token],
+    mentions: &[Mention],
+    k: usize,
+    modifiers: &std::collections::HashSet<String>,
+) -> Vec<usize> {
     // 0 = no join, 1 = comma join, 2 = and/or join
     let join = |a: usize, b: usize| -> u8 {
         let (e, s) = (mentions[a].end, mentions[b].start);
@@ -551,10 +560,10 @@ fn conjuncts(toks: &[crate::text::Token], mentions: &[Mention], k: usize) -> Vec
             return 0;
         }
         let between = &toks[e..s];
-        if !between
-            .iter()
-            .all(|t| matches!(t.lower.as_str(), "," | "and" | "or" | "the" | "its"))
-        {
+        if !between.iter().all(|t| {
+            matches!(t.lower.as_str(), "," | "and" | "or" | "the" | "its")
+                || modifiers.contains(&t.lower)
+        }) {
             return 0;
         }
         if between.iter().any(|t| t.lower == "and" || t.lower == "or") {
