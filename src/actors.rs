@@ -999,6 +999,13 @@ impl<'a> Recognizer<'a> {
                     && !t.is_capitalised()
                     && !self.not_past_tense.contains(&t.lower)
             });
+            // after a gerund ("killing Afghan civilians", "supporting Ukraine"): an object
+            let after_gerund = prev.is_some_and(|t| {
+                t.kind == TokKind::Word
+                    && t.lower.len() > 5
+                    && t.lower.ends_with("ing")
+                    && !t.is_capitalised()
+            });
             // coordination: "Britain and France" share a role
             let coordinated = prev.is_some_and(|t| t.lower == "and" || t.lower == "or")
                 && k > 0
@@ -1021,6 +1028,7 @@ impl<'a> Recognizer<'a> {
                 Role::Subject
             } else if prev.is_some_and(|t| self.preps.contains(&t.lower))
                 || after_verb
+                || after_gerund
                 || (coordinated && out[k - 1].role == Role::Object)
             {
                 Role::Object

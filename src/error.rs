@@ -53,6 +53,26 @@ impl fmt::Display for DataErrors {
 impl std::error::Error for DataErrors {}
 
 /// 1-based line of a byte offset in `src`.
+/// Line numbers of byte offsets in one text, found by binary search (for files with many
+/// entries: counting newlines for each one would be quadratic).
+pub struct Lines(Vec<usize>);
+
+impl Lines {
+    pub fn new(src: &str) -> Self {
+        Lines(
+            src.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        )
+    }
+    /// The 1-based line of `offset`.
+    pub fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&nl| nl < offset) + 1
+    }
+}
+
 pub fn line_of(src: &str, offset: usize) -> usize {
     src.as_bytes()[..offset.min(src.len())]
         .iter()

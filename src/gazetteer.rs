@@ -2,7 +2,7 @@
 //! `ontology/actors/*.toml`, and a token-level longest-match index over them.
 
 use crate::date::PartialDate;
-use crate::error::{line_of, toml_error, DataError};
+use crate::error::{toml_error, DataError};
 use crate::text::tokenize;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
@@ -193,8 +193,9 @@ impl Gazetteer {
         let src = std::fs::read_to_string(path)
             .map_err(|e| DataError::new(path, 0, format!("cannot read: {e}")))?;
         let f: ActorsFile = toml::from_str(&src).map_err(|e| toml_error(path, &src, &e))?;
+        let lines = crate::error::Lines::new(&src);
         for a in f.actor {
-            let line = line_of(&src, a.span().start);
+            let line = lines.line(a.span().start);
             let a = a.into_inner();
             let id = a.id.get_ref().clone();
             if id.is_empty()
@@ -204,14 +205,14 @@ impl Gazetteer {
             {
                 return Err(DataError::new(
                     path,
-                    line_of(&src, a.id.span().start),
+                    lines.line(a.id.span().start),
                     format!("invalid actor id {id:?}"),
                 ));
             }
             if self.by_id.contains_key(&id) {
                 return Err(DataError::new(
                     path,
-                    line_of(&src, a.id.span().start),
+                    lines.line(a.id.span().start),
                     format!("duplicate actor id {id:?}"),
                 ));
             }
@@ -221,7 +222,7 @@ impl Gazetteer {
                 known.sort();
                 return Err(DataError::new(
                     path,
-                    line_of(&src, a.kind.span().start),
+                    lines.line(a.kind.span().start),
                     format!(
                         "actor {id}: unknown type {kind:?} (known: {})",
                         known
@@ -275,7 +276,7 @@ impl Gazetteer {
             for s in &a.aliases {
                 self.add_alias(
                     path,
-                    line_of(&src, s.span().start),
+                    lines.line(s.span().start),
                     idx,
                     s.get_ref(),
                     AliasKind::Name,
@@ -286,7 +287,7 @@ impl Gazetteer {
             for s in &a.capitals {
                 self.add_alias(
                     path,
-                    line_of(&src, s.span().start),
+                    lines.line(s.span().start),
                     idx,
                     s.get_ref(),
                     AliasKind::Capital,
@@ -307,7 +308,7 @@ impl Gazetteer {
                 };
                 self.add_alias(
                     path,
-                    line_of(&src, s.span().start),
+                    lines.line(s.span().start),
                     idx,
                     d,
                     kind,
@@ -316,7 +317,7 @@ impl Gazetteer {
                 );
             }
             for d in &a.dated {
-                let l = line_of(&src, d.span().start);
+                let l = lines.line(d.span().start);
                 let d = d.get_ref();
                 let v = Validity {
                     from: parse_date_field(path, l, &d.from)?,
@@ -326,7 +327,7 @@ impl Gazetteer {
                 self.add_alias(path, l, idx, &d.alias, AliasKind::Name, Some(v), abbrevs);
             }
             for r in &a.roles {
-                let l = line_of(&src, r.span().start);
+                let l = lines.line(r.span().start);
                 let r = r.get_ref();
                 let v = Validity {
                     from: parse_date_field(path, l, &r.from)?,

@@ -1,7 +1,7 @@
 //! Extraction rules: the pattern language (see `ontology/README.md`), rule files and the matcher.
 
 use crate::actors::{Mention, Role};
-use crate::error::{line_of, toml_error, DataError};
+use crate::error::{toml_error, DataError};
 use crate::ontology::Ontology;
 use crate::text::{TokKind, Token};
 use rustc_hash::FxHashMap;
@@ -510,7 +510,8 @@ impl<'a> SentenceView<'a> {
         let mut blocked = vec![false; n];
         for (k, m) in mentions.iter().enumerate() {
             starts[m.start].push(k);
-            if m.role == Role::Subject {
+            // a country adjective ("uses Afghan soil to ...") does not end a gap
+            if m.role == Role::Subject && m.kind != crate::actors::MentionKind::Demonym {
                 for b in blocked.iter_mut().take(m.end).skip(m.start) {
                     *b = true;
                 }
@@ -939,14 +940,15 @@ pub fn load_rules(path: &Path, onto: &Ontology) -> Result<(Vec<Rule>, Vocab), Ve
                 continue;
             }
         };
+        let lines = crate::error::Lines::new(&src);
         for r in parsed.rule {
-            let line = line_of(&src, r.span().start);
+            let line = lines.line(r.span().start);
             let r = r.into_inner();
             let id = r.id.get_ref().clone();
             if let Some((pf, pl)) = ids.get(&id) {
                 errors.push(DataError::new(
                     &f,
-                    line_of(&src, r.id.span().start),
+                    lines.line(r.id.span().start),
                     format!("duplicate rule id {id:?} (first at {}:{pl})", pf.display()),
                 ));
                 continue;
@@ -956,7 +958,7 @@ pub fn load_rules(path: &Path, onto: &Ontology) -> Result<(Vec<Rule>, Vocab), Ve
             let Some(rt) = onto.relations.get(&rel) else {
                 errors.push(DataError::new(
                     &f,
-                    line_of(&src, r.relation.span().start),
+                    lines.line(r.relation.span().start),
                     format!(
                         "rule {id}: unknown relation type {rel:?} (not in {})",
                         onto.path.display()
@@ -969,7 +971,7 @@ pub fn load_rules(path: &Path, onto: &Ontology) -> Result<(Vec<Rule>, Vocab), Ve
                 Err(e) => {
                     errors.push(DataError::new(
                         &f,
-                        line_of(&src, r.pattern.span().start),
+                        lines.line(r.pattern.span().start),
                         format!("rule {id}: pattern: {e}"),
                     ));
                     continue;
@@ -985,7 +987,7 @@ pub fn load_rules(path: &Path, onto: &Ontology) -> Result<(Vec<Rule>, Vocab), Ve
                 {
                     errors.push(DataError::new(
                         &f,
-                        line_of(&src, c.span().start),
+                        lines.line(c.span().start),
                         format!("rule {id}: cameo {code:?} does not refine {rel} ({base})"),
                     ));
                     continue;
@@ -994,7 +996,7 @@ pub fn load_rules(path: &Path, onto: &Ontology) -> Result<(Vec<Rule>, Vocab), Ve
             let tests: Vec<(RuleTest, usize)> = r
                 .test
                 .into_iter()
-                .map(|t| (line_of(&src, t.span().start), t.into_inner()))
+                .map(|t| (lines.line(t.span().start), t.into_inner()))
                 .map(|(l, t)| (t, l))
                 .collect();
             rules.push(Rule {
