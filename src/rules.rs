@@ -148,6 +148,8 @@ pub struct Pattern {
     pub nodes: Vec<Node>,
     /// The words a match needs (for a quick pre-check of a sentence).
     pub required: Req,
+    /// Every match starts with an actor slot: only tokens where a mention starts need trying.
+    slot_first: bool,
 }
 
 /// Words a match needs: all of, any of, one word (with alternatives), or nothing.
@@ -248,7 +250,12 @@ pub fn parse_pattern(src: &str) -> Result<Pattern, String> {
         return Err("a pattern needs both @src and @tgt".into());
     }
     let required = Req::of_seq(&nodes);
-    Ok(Pattern { nodes, required })
+    let slot_first = starts_with_slot(&nodes);
+    Ok(Pattern {
+        nodes,
+        required,
+        slot_first,
+    })
 }
 
 /// Can a match of `nodes` start at token `p`? (A cheap test before the full matcher.)
@@ -258,6 +265,19 @@ fn can_start(nodes: &[Node], p: usize, v: &SentenceView) -> bool {
     };
     // an optional element: the match starts with it or with what follows it
     elem_can_start(&first.elem, p, v) || (first.optional && can_start(&nodes[1..], p, v))
+}
+
+/// Does every match of `nodes` begin with an actor slot?
+fn starts_with_slot(nodes: &[Node]) -> bool {
+    let Some(first) = nodes.first() else {
+        return false;
+    };
+    let here = match &first.elem {
+        Elem::Slot { .. } => true,
+        Elem::Group(alts) => alts.iter().all(|a| starts_with_slot(a)),
+        _ => false,
+    };
+    here && (!first.optional || starts_with_slot(&nodes[1..]))
 }
 
 fn elem_can_start(elem: &Elem, p: usize, v: &SentenceView) -> bool {
@@ -482,6 +502,8 @@ pub struct SentenceView<'a> {
     pub tok_ids: Vec<Vec<u32>>,
     /// Bitset of the vocabulary ids present in the sentence.
     pub present: Vec<u64>,
+    /// Tokens where a slot can start: a mention, or "the/a/an" right before one.
+    pub slot_starts: Vec<usize>,
 }
 
 impl<'a> SentenceView<'a> {
@@ -530,7 +552,15 @@ impl<'a> SentenceView<'a> {
         for &(s, e) in dates {
             date_at[s] = Some(e);
         }
+        let slot_starts = (0..n)
+            .filter(|&p| {
+                !starts[p].is_empty()
+                    || (matches!(toks[p].lower.as_str(), "the" | "a" | "an")
+                        && !starts[p + 1].is_empty())
+            })
+            .collect();
         SentenceView {
+            slot_starts,
             toks,
             mentions,
             starts,
@@ -627,7 +657,14 @@ impl Pattern {
     pub fn find(&self, v: &SentenceView) -> Vec<Match> {
         let mut out = Vec::new();
         let mut st = State::default();
-        for start in 0..v.toks.len() {
+        let all: Vec<usize>;
+        let starts: &[usize] = if self.slot_first {
+            &v.slot_starts
+        } else {
+            all = (0..v.toks.len()).collect();
+            &all
+        };
+        for &start in starts {
             if !can_start(&self.nodes, start, v) {
                 continue;
             }
