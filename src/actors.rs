@@ -51,6 +51,22 @@ pub struct Mention {
     pub title: Option<(String, Option<usize>)>,
 }
 
+impl Mention {
+    /// A mention of tokens `start..end` as a clause subject until roles are assigned.
+    fn new(start: usize, end: usize, actor: usize, kind: MentionKind, confidence: f32) -> Self {
+        Mention {
+            start,
+            end,
+            actor,
+            role: Role::Subject,
+            kind,
+            confidence,
+            head: None,
+            title: None,
+        }
+    }
+}
+
 /// Actors of one document: the gazetteer's plus those made while reading (persons, composites).
 #[derive(Debug, Clone, Default)]
 pub struct DocActors {
@@ -695,16 +711,7 @@ impl<'a> Recognizer<'a> {
                         }
                         None => i,
                     };
-                    out.push(Mention {
-                        start,
-                        end: stop,
-                        actor,
-                        role: Role::Subject,
-                        kind: MentionKind::Name,
-                        confidence: 0.6,
-                        head: None,
-                        title: None,
-                    });
+                    out.push(Mention::new(start, stop, actor, MentionKind::Name, 0.6));
                     i = stop;
                     continue;
                 }
@@ -789,36 +796,24 @@ impl<'a> Recognizer<'a> {
                         .entry(toks[i + len - 1].text.clone())
                         .or_insert(actor);
                 }
-                out.push(Mention {
-                    start: i,
+                out.push(Mention::new(
+                    i,
                     end,
                     actor,
-                    role: Role::Subject,
-                    kind: mkind,
-                    confidence: if mkind == MentionKind::Composite {
+                    mkind,
+                    if mkind == MentionKind::Composite {
                         0.9
                     } else {
                         1.0
                     },
-                    head: None,
-                    title: None,
-                });
+                ));
                 i = end;
                 continue;
             }
             // a surname of a person introduced earlier in the document
             if toks[i].is_capitalised() {
                 if let Some(&p) = doc.surnames.get(&toks[i].text) {
-                    out.push(Mention {
-                        start: i,
-                        end: i + 1,
-                        actor: p,
-                        role: Role::Subject,
-                        kind: MentionKind::Person,
-                        confidence: 0.8,
-                        head: None,
-                        title: None,
-                    });
+                    out.push(Mention::new(i, i + 1, p, MentionKind::Person, 0.8));
                     i += 1;
                     continue;
                 }
@@ -847,16 +842,7 @@ impl<'a> Recognizer<'a> {
                     doc.actors[idx].country = country;
                 }
                 doc.surnames.insert(surname, idx);
-                out.push(Mention {
-                    start: i,
-                    end: i + len,
-                    actor: idx,
-                    role: Role::Subject,
-                    kind: MentionKind::Person,
-                    confidence: 0.7,
-                    head: None,
-                    title: None,
-                });
+                out.push(Mention::new(i, i + len, idx, MentionKind::Person, 0.7));
                 i += len;
                 continue;
             }
@@ -877,16 +863,7 @@ impl<'a> Recognizer<'a> {
                             && e.kind == AliasKind::Name
                         {
                             let actor = doc.from_gazetteer(self.gaz, e.actor);
-                            out.push(Mention {
-                                start: i,
-                                end: k2 + len,
-                                actor,
-                                role: Role::Subject,
-                                kind: MentionKind::Name,
-                                confidence: 0.9,
-                                head: None,
-                                title: None,
-                            });
+                            out.push(Mention::new(i, k2 + len, actor, MentionKind::Name, 0.9));
                             i = k2 + len;
                             continue;
                         }
@@ -896,16 +873,13 @@ impl<'a> Recognizer<'a> {
                             let base = doc.from_gazetteer(self.gaz, e.actor);
                             let ca = doc.actors[base].clone();
                             let actor = doc.intern(self.composite(&ca, &self.agents.agents[ai]));
-                            out.push(Mention {
-                                start: i,
-                                end: k2 + len,
+                            out.push(Mention::new(
+                                i,
+                                k2 + len,
                                 actor,
-                                role: Role::Subject,
-                                kind: MentionKind::Composite,
-                                confidence: 0.9,
-                                head: None,
-                                title: None,
-                            });
+                                MentionKind::Composite,
+                                0.9,
+                            ));
                             i = k2 + len;
                             continue;
                         }
