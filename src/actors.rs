@@ -6,8 +6,8 @@ use crate::date::PartialDate;
 use crate::gazetteer::{Actor, AliasKind, Gazetteer};
 use crate::ontology::{Agent, Agents, Cues};
 use crate::text::{TokKind, Token};
-use rustc_hash::FxHashMap;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashSet;
 
 /// The syntactic role of a mention, as far as word order tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,9 +71,11 @@ impl Mention {
 #[derive(Debug, Clone, Default)]
 pub struct DocActors {
     pub actors: Vec<Actor>,
-    by_id: HashMap<String, usize>,
+    by_id: FxHashMap<String, usize>,
     /// Surnames of persons introduced in this document -> actor.
-    surnames: HashMap<String, usize>,
+    surnames: FxHashMap<String, usize>,
+    /// The person who was last a clause subject ("He said" in a later sentence).
+    last_person: Option<usize>,
 }
 
 impl DocActors {
@@ -101,15 +103,16 @@ pub struct Lexicon {
     nouns: FxHashMap<String, Vec<(Vec<String>, usize)>>,
     /// Titles as token sequences, longest first, with their agent, by lower-cased first token.
     titles: FxHashMap<String, Vec<(Vec<String>, usize)>>,
-    preps: HashSet<String>,
-    rel_pronouns: HashSet<String>,
-    poss_pronouns: HashSet<String>,
-    subj_pronouns: HashSet<String>,
-    first_person: HashSet<String>,
-    first_person_possessive: HashSet<String>,
-    subject_verbs: HashSet<String>,
-    not_past_tense: HashSet<String>,
-    non_actor_prefixes: HashSet<String>,
+    preps: FxHashSet<String>,
+    rel_pronouns: FxHashSet<String>,
+    poss_pronouns: FxHashSet<String>,
+    subj_pronouns: FxHashSet<String>,
+    first_person: FxHashSet<String>,
+    first_person_possessive: FxHashSet<String>,
+    person_pronouns: FxHashSet<String>,
+    subject_verbs: FxHashSet<String>,
+    not_past_tense: FxHashSet<String>,
+    non_actor_prefixes: FxHashSet<String>,
 }
 
 impl Lexicon {
@@ -136,7 +139,7 @@ impl Lexicon {
             }
             m
         };
-        let set = |v: &Vec<String>| v.iter().map(|s| s.to_lowercase()).collect::<HashSet<_>>();
+        let set = |v: &Vec<String>| v.iter().map(|s| s.to_lowercase()).collect::<FxHashSet<_>>();
         Lexicon {
             nouns: index(nouns),
             titles: index(titles),
@@ -146,6 +149,7 @@ impl Lexicon {
             subj_pronouns: set(&cues.subject_pronouns),
             first_person: set(&cues.first_person_pronouns),
             first_person_possessive: set(&cues.first_person_possessives),
+            person_pronouns: set(&cues.person_pronouns),
             subject_verbs: set(&cues.subject_verbs),
             not_past_tense: set(&cues.not_past_tense),
             non_actor_prefixes: set(&cues.non_actor_prefixes),
@@ -159,15 +163,16 @@ pub struct Recognizer<'a> {
     pub agents: &'a Agents,
     nouns: &'a FxHashMap<String, Vec<(Vec<String>, usize)>>,
     titles: &'a FxHashMap<String, Vec<(Vec<String>, usize)>>,
-    preps: &'a HashSet<String>,
-    rel_pronouns: &'a HashSet<String>,
-    poss_pronouns: &'a HashSet<String>,
-    subj_pronouns: &'a HashSet<String>,
-    first_person: &'a HashSet<String>,
-    first_person_possessive: &'a HashSet<String>,
-    subject_verbs: &'a HashSet<String>,
-    not_past_tense: &'a HashSet<String>,
-    non_actor_prefixes: &'a HashSet<String>,
+    preps: &'a FxHashSet<String>,
+    rel_pronouns: &'a FxHashSet<String>,
+    poss_pronouns: &'a FxHashSet<String>,
+    subj_pronouns: &'a FxHashSet<String>,
+    first_person: &'a FxHashSet<String>,
+    first_person_possessive: &'a FxHashSet<String>,
+    person_pronouns: &'a FxHashSet<String>,
+    subject_verbs: &'a FxHashSet<String>,
+    not_past_tense: &'a FxHashSet<String>,
+    non_actor_prefixes: &'a FxHashSet<String>,
 }
 
 fn toks_of(s: &str, abbrevs: &HashSet<String>) -> Vec<String> {
@@ -190,6 +195,7 @@ impl<'a> Recognizer<'a> {
             subj_pronouns: &lex.subj_pronouns,
             first_person: &lex.first_person,
             first_person_possessive: &lex.first_person_possessive,
+            person_pronouns: &lex.person_pronouns,
             subject_verbs: &lex.subject_verbs,
             not_past_tense: &lex.not_past_tense,
             non_actor_prefixes: &lex.non_actor_prefixes,
@@ -943,10 +949,17 @@ impl<'a> Recognizer<'a> {
             !(next_cap && acronym)
         });
         self.assign_roles(toks, &mut out);
-        self.add_pronouns(toks, &mut out);
+        self.add_pronouns(toks, &mut out, doc.last_person);
         self.add_quoted_speaker(toks, &mut out);
         out.sort_by_key(|m| m.start);
         self.compute_heads(toks, &mut out);
+        // the person this sentence is about, for "He said" in the next ones
+        if let Some(m) = out
+            .iter()
+            .find(|m| m.role == Role::Subject && doc.actors[m.actor].kind == "Person")
+        {
+            doc.last_person = Some(m.actor);
+        }
         out
     }
 
@@ -1089,7 +1102,7 @@ impl<'a> Recognizer<'a> {
         out.extend(extra);
     }
 
-    fn add_pronouns(&self, toks: &[Token], out: &mut Vec<Mention>) {
+    fn add_pronouns(&self, toks: &[Token], out: &mut Vec<Mention>, last_person: Option<usize>) {
         let mut extra = Vec::new();
         for (i, t) in toks.iter().enumerate() {
             if out.iter().any(|m| m.start <= i && i < m.end) {
@@ -1109,6 +1122,16 @@ impl<'a> Recognizer<'a> {
                         .min_by_key(|m| m.start)
                     {
                         extra.push(pronoun(i, m, Role::Subject, 0.8));
+                    } else if let Some(p) = last_person.filter(|_| {
+                        self.person_pronouns.contains(&t.lower)
+                            && !out
+                                .iter()
+                                .any(|m| m.end <= i && m.kind == MentionKind::Person)
+                    }) {
+                        // "He said ..." with no person before it in the sentence: the person
+                        // who was the subject of an earlier sentence
+                        let m = Mention::new(i, i + 1, p, MentionKind::Person, 0.7);
+                        extra.push(pronoun(i, &m, Role::Subject, 1.0));
                     }
                 }
                 continue;

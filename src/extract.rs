@@ -551,7 +551,7 @@ fn conjuncts(
     toks: &[crate::text::Token],
     mentions: &[Mention],
     k: usize,
-    modifiers: &std::collections::HashSet<String>,
+    modifiers: &rustc_hash::FxHashSet<String>,
 ) -> Vec<usize> {
     // 0 = no join, 1 = comma join, 2 = and/or join
     let join = |a: usize, b: usize| -> u8 {

@@ -253,18 +253,18 @@ pub struct OrganisationCue {
 #[derive(Debug, Clone)]
 pub struct Agents {
     pub agents: Vec<Agent>,
-    pub name_particles: HashSet<String>,
+    pub name_particles: rustc_hash::FxHashSet<String>,
     /// Lower-cased leader titles.
-    pub leader_titles: HashSet<String>,
+    pub leader_titles: rustc_hash::FxHashSet<String>,
     /// Organisation head word (as written, capitalised) -> actor type.
-    pub organisation_cues: HashMap<String, String>,
-    pub organisation_skip: HashSet<String>,
+    pub organisation_cues: rustc_hash::FxHashMap<String, String>,
+    pub organisation_skip: rustc_hash::FxHashSet<String>,
     /// Lower-cased speech verbs, apposition openers; not-name words as written.
-    pub person_speech_verbs: HashSet<String>,
-    pub apposition_starts: HashSet<String>,
-    pub not_name_words: HashSet<String>,
-    pub title_modifiers: HashSet<String>,
-    pub country_nouns: HashSet<String>,
+    pub person_speech_verbs: rustc_hash::FxHashSet<String>,
+    pub apposition_starts: rustc_hash::FxHashSet<String>,
+    pub not_name_words: rustc_hash::FxHashSet<String>,
+    pub title_modifiers: rustc_hash::FxHashSet<String>,
+    pub country_nouns: rustc_hash::FxHashSet<String>,
 }
 
 impl Agents {
@@ -293,7 +293,7 @@ impl Agents {
             }
             agents.push(a);
         }
-        let mut organisation_cues = HashMap::new();
+        let mut organisation_cues = rustc_hash::FxHashMap::default();
         for c in f.organisation_cue {
             let line = line_of(&src, c.span().start);
             let c = c.into_inner();
@@ -361,6 +361,10 @@ pub struct Cues {
     pub first_person_pronouns: Vec<String>,
     #[serde(default)]
     pub first_person_possessives: Vec<String>,
+    /// Subject pronouns that, with no person before them in the sentence, stand for the person
+    /// last named as a clause subject in the document ("He said ...").
+    #[serde(default)]
+    pub person_pronouns: Vec<String>,
     /// Verbs and auxiliaries that show the actor before them is a clause subject.
     #[serde(default)]
     pub subject_verbs: Vec<String>,

@@ -304,6 +304,15 @@ fn extract_text(text: &str, name: &str) -> String {
     stdout(&o)
 }
 
+fn explain_text(text: &str, name: &str) -> String {
+    let dir = tmp(name);
+    let f = dir.join("s.txt");
+    std::fs::write(&f, format!("{text}\n")).unwrap();
+    let o = run(&["explain", f.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+}
+
 /// Leader titles (ontology/agents.toml): real sentences from two VOA stories.
 #[test]
 fn leader_titles_give_leader_of() {
@@ -341,4 +350,25 @@ fn subject_pronouns_take_the_first_subject() {
     // "it" after a preposition-object is not a subject pronoun: voa:8011076
     let b = extract_text("Pakistani officials blamed archrival India, accusing it of providing support to anti-Pakistan militants in Afghanistan, a charge New Delhi quickly rejected.", "pron2");
     assert!(!b.contains("India,IND,accuse"), "{b}");
+}
+
+/// Actors beyond the gazetteer and pronouns across sentences (agents.toml, cues.toml), on real
+/// VOA sentences outside the development set.
+#[test]
+fn actors_beyond_the_gazetteer() {
+    // "He" with no person before it: the person last named as a subject (voa:7750892)
+    let a = extract_text(
+        "Taliban spokesperson Zabihullah Mujahid disclosed the decision to Afghan broadcaster TOLOnews late Tuesday.\n\nHe accused the U.N. envoy of misrepresenting \"the ground realities\" in the country and providing \"misleading\" information to the global community.",
+        "he1",
+    );
+    assert!(a.contains("Zabihullah Mujahid,AFG,accuse"), "{a}");
+    // a country adjective before a country noun is the country (voa:6204681): "Chinese funding"
+    let b = explain_text("He announced a “separation” from the United States in 2016, accepted $2 billion in Chinese funding to redevelop a former U.S military base in 2019.", "cn1");
+    assert!(b.contains("actor \"Chinese\" -> China (CHN"), "{b}");
+    // an untitled person next to a speech verb, with the apposition's country (voa:8009973)
+    let c = explain_text("\"It is a long-standing tradition,\" said Mareike Ohlberg, a senior fellow at the German Marshall Fund.", "person1");
+    assert!(
+        c.contains("\"Mareike Ohlberg\" -> Mareike Ohlberg (person:mareike-ohlberg, Person"),
+        "{c}"
+    );
 }
