@@ -295,22 +295,22 @@ fn phoenix_dictionaries_load() {
     );
 }
 
-fn extract_text(text: &str, name: &str) -> String {
+/// Run `actorgraph COMMAND` on a one-document text file.
+fn on_text(command: &str, text: &str, name: &str) -> String {
     let dir = tmp(name);
     let f = dir.join("s.txt");
     std::fs::write(&f, format!("{text}\n")).unwrap();
-    let o = run(&["extract", f.to_str().unwrap()]);
+    let o = run(&[command, f.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     stdout(&o)
 }
 
+fn extract_text(text: &str, name: &str) -> String {
+    on_text("extract", text, name)
+}
+
 fn explain_text(text: &str, name: &str) -> String {
-    let dir = tmp(name);
-    let f = dir.join("s.txt");
-    std::fs::write(&f, format!("{text}\n")).unwrap();
-    let o = run(&["explain", f.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    stdout(&o)
+    on_text("explain", text, name)
 }
 
 /// Leader titles (ontology/agents.toml): real sentences from two VOA stories.
