@@ -427,6 +427,14 @@ impl<'a> Recognizer<'a> {
         if self.noun_at(toks, i).is_some_and(|(nl, _)| i + nl == stop) {
             return None;
         }
+        // a known actor after "of"/"for" is what the words before it belong to ("Members of the
+        // Arab League", "Ministry of Foreign Affairs of Afghanistan"), not part of a new name
+        if (i + 1..stop).any(|k| {
+            matches!(toks[k - 1].lower.as_str(), "of" | "for" | "the")
+                && self.gaz.longest_match(toks, k, None).is_some()
+        }) {
+            return None;
+        }
         Some((stop, kind))
     }
 

@@ -27,6 +27,11 @@ impl WordAlt {
     }
 }
 
+/// The pseudo-word standing for "a mention of actor type `kind`" in rule pre-checks.
+fn type_word(kind: &str) -> String {
+    format!("@type:{kind}")
+}
+
 /// Every word and prefix the rules use, numbered, so a sentence is checked against the rules by
 /// comparing numbers rather than strings.
 #[derive(Debug, Clone, Default)]
@@ -58,6 +63,19 @@ impl Vocab {
         }
         nodes(self, &mut p.nodes);
         p.required = Req::of_seq(&p.nodes);
+        fn req(v: &mut Vocab, r: &mut Req) {
+            match r {
+                Req::Word(alts) => alts.iter_mut().for_each(|a| v.alt(a)),
+                Req::All(rs) | Req::Any(rs) => rs.iter_mut().for_each(|r| req(v, r)),
+                Req::Nothing => {}
+            }
+        }
+        req(self, &mut p.required);
+    }
+
+    /// The id of the pseudo-word a mention of this actor type sets, if a rule uses it.
+    pub fn type_id(&self, kind: &str) -> Option<u32> {
+        self.exact.get(&type_word(kind)).copied()
     }
 
     /// After all patterns are numbered: the prefix lengths a token is checked at.
@@ -178,6 +196,14 @@ impl Req {
     fn of_node(n: &Node) -> Req {
         match &n.elem {
             Elem::Word(w) => Req::Word(w.clone()),
+            // a typed slot needs a mention of one of its types: a pseudo-word per type
+            // ("@type:ArmedGroup"), set in a sentence's word bits by its mentions
+            Elem::Slot { types, .. } if !types.is_empty() => Req::Word(
+                types
+                    .iter()
+                    .map(|t| WordAlt::Exact(type_word(t), 0))
+                    .collect(),
+            ),
             Elem::Group(alts) => {
                 let parts: Vec<Req> = alts.iter().map(|a| Req::of_seq(a)).collect();
                 if parts.contains(&Req::Nothing) {
@@ -200,6 +226,14 @@ impl Req {
                     .iter()
                     .map(|a| match a {
                         WordAlt::Exact(x, _) | WordAlt::Prefix(x, _) if x.len() <= 4 => 50,
+                        // actor types: states, persons and governments are in most sentences
+                        WordAlt::Exact(x, _) if x.starts_with("@type:") => {
+                            if matches!(&x[6..], "State" | "Person" | "Government") {
+                                50
+                            } else {
+                                10
+                            }
+                        }
                         _ => 1,
                     })
                     .sum();
@@ -528,6 +562,11 @@ impl<'a> SentenceView<'a> {
                 ids
             })
             .collect();
+        for kind in &mention_types {
+            if let Some(i) = vocab.type_id(kind) {
+                present[i as usize / 64] |= 1 << (i % 64);
+            }
+        }
         let mut starts = vec![Vec::new(); n + 1];
         let mut blocked = vec![false; n];
         for (k, m) in mentions.iter().enumerate() {
