@@ -76,6 +76,9 @@ pub struct DocActors {
     surnames: FxHashMap<String, usize>,
     /// The person who was last a clause subject ("He said" in a later sentence).
     last_person: Option<usize>,
+    /// States named so far: actor -> (mentions, order of the last one), for "the country".
+    states_named: FxHashMap<usize, (u32, u32)>,
+    sentences_read: u32,
 }
 
 impl DocActors {
@@ -87,6 +90,13 @@ impl DocActors {
         self.by_id.insert(a.id.clone(), i);
         self.actors.push(a);
         i
+    }
+    /// The state the document is about so far: the one named most often (the latest on a tie).
+    fn topic_state(&self) -> Option<usize> {
+        self.states_named
+            .iter()
+            .max_by_key(|(&a, &(n, last))| (n, last, std::cmp::Reverse(a)))
+            .map(|(&a, _)| a)
     }
     pub fn from_gazetteer(&mut self, g: &Gazetteer, idx: usize) -> usize {
         let mut a = g.actors[idx].clone();
@@ -110,6 +120,7 @@ pub struct Lexicon {
     first_person: FxHashSet<String>,
     first_person_possessive: FxHashSet<String>,
     person_pronouns: FxHashSet<String>,
+    country_anaphors: FxHashSet<String>,
     subject_verbs: FxHashSet<String>,
     not_past_tense: FxHashSet<String>,
     non_actor_prefixes: FxHashSet<String>,
@@ -150,6 +161,7 @@ impl Lexicon {
             first_person: set(&cues.first_person_pronouns),
             first_person_possessive: set(&cues.first_person_possessives),
             person_pronouns: set(&cues.person_pronouns),
+            country_anaphors: set(&cues.country_anaphors),
             subject_verbs: set(&cues.subject_verbs),
             not_past_tense: set(&cues.not_past_tense),
             non_actor_prefixes: set(&cues.non_actor_prefixes),
@@ -170,6 +182,7 @@ pub struct Recognizer<'a> {
     first_person: &'a FxHashSet<String>,
     first_person_possessive: &'a FxHashSet<String>,
     person_pronouns: &'a FxHashSet<String>,
+    country_anaphors: &'a FxHashSet<String>,
     subject_verbs: &'a FxHashSet<String>,
     not_past_tense: &'a FxHashSet<String>,
     non_actor_prefixes: &'a FxHashSet<String>,
@@ -196,6 +209,7 @@ impl<'a> Recognizer<'a> {
             first_person: &lex.first_person,
             first_person_possessive: &lex.first_person_possessive,
             person_pronouns: &lex.person_pronouns,
+            country_anaphors: &lex.country_anaphors,
             subject_verbs: &lex.subject_verbs,
             not_past_tense: &lex.not_past_tense,
             non_actor_prefixes: &lex.non_actor_prefixes,
@@ -458,7 +472,9 @@ impl<'a> Recognizer<'a> {
         let len = self.name_at(toks, i);
         let words: Vec<&Token> = toks[i..i + len]
             .iter()
-            .filter(|t| t.kind == TokKind::Word && t.is_capitalised() && t.text.len() > 2)
+            .filter(|t| {
+                t.kind == TokKind::Word && t.is_capitalised() && t.text.chars().count() >= 2
+            })
             .collect();
         if words.len() < 2
             || words.len() > 4
@@ -514,6 +530,36 @@ impl<'a> Recognizer<'a> {
             let prefixed = i >= 2
                 && toks[i - 1].text == "-"
                 && self.non_actor_prefixes.contains(&toks[i - 2].lower);
+            // "the country's security forces", "the country": the state the document is about
+            if i + 1 < n
+                && toks[i].lower == "the"
+                && self.country_anaphors.contains(&toks[i + 1].lower)
+                && toks.get(i + 2).is_none_or(|t| t.lower != "of")
+            {
+                if let Some(state) = doc.topic_state() {
+                    let after_poss = if toks.get(i + 2).is_some_and(|t| t.text == "'s") {
+                        i + 3
+                    } else {
+                        i + 2
+                    };
+                    if let Some((nl, ai)) = self.noun_at(toks, after_poss) {
+                        let ca = doc.actors[state].clone();
+                        let actor = doc.intern(self.composite(&ca, &self.agents.agents[ai]));
+                        out.push(Mention::new(
+                            i,
+                            after_poss + nl,
+                            actor,
+                            MentionKind::Composite,
+                            0.7,
+                        ));
+                        i = after_poss + nl;
+                    } else {
+                        out.push(Mention::new(i, i + 2, state, MentionKind::Pronoun, 0.7));
+                        i += 2;
+                    }
+                    continue;
+                }
+            }
             // titled person: [country word] Title Name
             if let Some((tl, agent_i)) = self.title_at(toks, i) {
                 let capital_title = toks[i].is_capitalised();
@@ -804,11 +850,16 @@ impl<'a> Recognizer<'a> {
                     i = end;
                     continue;
                 }
-                // a known person's surname names them later in the document ("Sullivan said")
-                if gactor.kind == "Person" && len > 1 {
-                    doc.surnames
-                        .entry(toks[i + len - 1].text.clone())
-                        .or_insert(actor);
+                // a known person's surname names them later in the document ("Sullivan said"),
+                // and so does an organisation's head word ("the U.N. Security Council" ...
+                // "Council members")
+                let last = &toks[i + len - 1].text;
+                if len > 1
+                    && (gactor.kind == "Person"
+                        || (mkind == MentionKind::Name
+                            && self.agents.organisation_cues.contains_key(last)))
+                {
+                    doc.surnames.entry(last.clone()).or_insert(actor);
                 }
                 out.push(Mention::new(
                     i,
@@ -961,6 +1012,15 @@ impl<'a> Recognizer<'a> {
         self.add_quoted_speaker(toks, &mut out);
         out.sort_by_key(|m| m.start);
         self.compute_heads(toks, &mut out);
+        // the states named, for "the country" in the next sentences
+        doc.sentences_read += 1;
+        for m in &out {
+            if m.kind != MentionKind::Pronoun && doc.actors[m.actor].kind == "State" {
+                let e = doc.states_named.entry(m.actor).or_insert((0, 0));
+                e.0 += 1;
+                e.1 = doc.sentences_read;
+            }
+        }
         // the person this sentence is about, for "He said" in the next ones
         if let Some(m) = out
             .iter()
@@ -1001,9 +1061,12 @@ impl<'a> Recognizer<'a> {
                     && t.lower.ends_with("ing")
                     && !t.is_capitalised()
             });
-            // coordination: "Britain and France" share a role
-            let coordinated = prev.is_some_and(|t| t.lower == "and" || t.lower == "or")
-                && k > 0
+            // coordination: "Britain and France" share a role, and so do the members of a
+            // list "on Mexico, Canada and China" (a comma joins only when the list goes on)
+            let list_goes_on = self.object_list_goes_on(toks, out, k);
+            let coordinated = prev.is_some_and(|t| {
+                t.lower == "and" || t.lower == "or" || (t.text == "," && list_goes_on)
+            }) && k > 0
                 && out[k - 1].end + 1 == p;
             // an actor followed by a verb is a clause subject, even after "after", "as", "while"
             let next = toks.get(m.end);
@@ -1031,6 +1094,47 @@ impl<'a> Recognizer<'a> {
                 Role::Subject
             };
             out[k].role = role;
+        }
+    }
+
+    /// Whether mention `k`, after a comma, continues a list of objects: more conjuncts follow up
+    /// to an "and"/"or" and a last one, and no verb follows the list ("on Mexico, Canada and
+    /// China to pressure them"; not "visit to India, the United States and India are", nor the
+    /// apposition "of Afghanistan, Abdullah Abdullah, said").
+    fn object_list_goes_on(&self, toks: &[Token], out: &[Mention], k: usize) -> bool {
+        let mut cur = k;
+        loop {
+            let e = out[cur].end;
+            let Some(sep) = toks.get(e) else { return false };
+            let is_and = matches!(sep.lower.as_str(), "and" | "or");
+            if sep.text != "," && !is_and {
+                return false;
+            }
+            // the next conjunct, over ", and" and an article
+            let mut p = e + 1;
+            if !is_and
+                && toks
+                    .get(p)
+                    .is_some_and(|t| matches!(t.lower.as_str(), "and" | "or"))
+            {
+                p += 1;
+            }
+            let ended_with_and = is_and || p == e + 2;
+            if toks
+                .get(p)
+                .is_some_and(|t| matches!(t.lower.as_str(), "the" | "a" | "an"))
+            {
+                p += 1;
+            }
+            let Some(next) = (cur + 1..out.len()).find(|&j| out[j].start == p) else {
+                return false;
+            };
+            if ended_with_and {
+                return !toks
+                    .get(out[next].end)
+                    .is_some_and(|t| self.is_verb_like(t));
+            }
+            cur = next;
         }
     }
 

@@ -553,13 +553,30 @@ fn conjuncts(
     k: usize,
     modifiers: &rustc_hash::FxHashSet<String>,
 ) -> Vec<usize> {
-    // 0 = no join, 1 = comma join, 2 = and/or join
+    // 0 = no join, 1 = comma join, 2 = and/or join, 3 = "along with" join (the list goes on:
+    // "the United States, along with Britain and France,")
     let join = |a: usize, b: usize| -> u8 {
         let (e, s) = (mentions[a].end, mentions[b].start);
-        if s < e || s - e > 3 || s == e {
+        if s < e || s - e > 4 || s == e {
             return 0;
         }
         let between = &toks[e..s];
+        let words: Vec<&str> = between
+            .iter()
+            .filter(|t| !matches!(t.lower.as_str(), "," | "the"))
+            .map(|t| t.lower.as_str())
+            .collect();
+        if between.first().is_some_and(|t| t.text == ",")
+            && matches!(
+                words.as_slice(),
+                ["along", "with"] | ["together", "with"] | ["as", "well", "as"]
+            )
+        {
+            return 3;
+        }
+        if s - e > 3 {
+            return 0;
+        }
         if !between.iter().all(|t| {
             matches!(t.lower.as_str(), "," | "and" | "or" | "the" | "its")
                 || modifiers.contains(&t.lower)
@@ -585,7 +602,7 @@ fn conjuncts(
         if j == 0 || !ok(next) {
             break;
         }
-        has_and |= j == 2;
+        has_and |= j >= 2;
         chain.push(next);
         cur = next;
         if j == 2 {
@@ -601,7 +618,7 @@ fn conjuncts(
         if j == 0 || !ok(prev) {
             break;
         }
-        has_and |= j == 2;
+        has_and |= j >= 2;
         chain.push(prev);
         cur = prev;
     }

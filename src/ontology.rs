@@ -365,6 +365,10 @@ pub struct Cues {
     /// last named as a clause subject in the document ("He said ...").
     #[serde(default)]
     pub person_pronouns: Vec<String>,
+    /// Nouns that after "the" stand for the country the document is about ("the country's
+    /// security forces", "the country"): the state named most often so far.
+    #[serde(default)]
+    pub country_anaphors: Vec<String>,
     /// Verbs and auxiliaries that show the actor before them is a clause subject.
     #[serde(default)]
     pub subject_verbs: Vec<String>,
