@@ -491,9 +491,16 @@ impl<'a> Recognizer<'a> {
             toks.get(k)
                 .is_some_and(|t| a.person_speech_verbs.contains(&t.lower))
         };
-        let after_speech = speech(end);
+        // "Munir Akram said", and ", Munir Akram, said" closing an apposition
+        let after_speech = speech(end)
+            || (i >= 1
+                && toks[i - 1].text == ","
+                && toks.get(end).is_some_and(|t| t.text == ",")
+                && speech(end + 1));
+        // "said Mesut Casin", "according to ...", "his Israeli counterpart Meir Ben-Shabbat"
         let before_speech = i >= 1 && speech(i - 1)
-            || (i >= 2 && toks[i - 2].lower == "according" && toks[i - 1].lower == "to");
+            || (i >= 2 && toks[i - 2].lower == "according" && toks[i - 1].lower == "to")
+            || (i >= 1 && a.person_after_nouns.contains(&toks[i - 1].lower));
         let apposition = toks.get(end).is_some_and(|t| t.text == ",")
             && toks
                 .get(end + 1)
@@ -501,8 +508,19 @@ impl<'a> Recognizer<'a> {
         if !(after_speech || before_speech || apposition) {
             return None;
         }
-        // ", a Turkish analyst", ", Pakistan's envoy": a state named early in the apposition
-        let country = if toks.get(end).is_some_and(|t| t.text == ",") {
+        // ", a Turkish analyst", ", Pakistan's envoy": a state named early in the apposition;
+        // "Israeli counterpart Meir Ben-Shabbat": the country word before the noun
+        let before_noun = (i >= 2 && a.person_after_nouns.contains(&toks[i - 1].lower))
+            .then(|| {
+                self.gaz
+                    .longest_match(toks, i - 2, date)
+                    .filter(|(e, l)| i - 2 + l == i - 1 && self.gaz.actors[e.actor].kind == "State")
+                    .map(|(e, _)| e.actor)
+            })
+            .flatten();
+        let country = if before_noun.is_some() {
+            before_noun
+        } else if toks.get(end).is_some_and(|t| t.text == ",") {
             (end + 1..(end + 4).min(toks.len())).find_map(|k| {
                 self.gaz
                     .longest_match(toks, k, date)
@@ -1071,17 +1089,26 @@ impl<'a> Recognizer<'a> {
             // an actor followed by a verb is a clause subject, even after "after", "as", "while"
             let next = toks.get(m.end);
             let before_verb = next.is_some_and(|t| self.is_verb_like(t));
+            // "with Jake Sullivan speaking by phone": the subject of the participle
+            let with_participle = prev.is_some_and(|t| t.lower == "with")
+                && next.is_some_and(|t| {
+                    t.kind == TokKind::Word
+                        && t.lower.len() > 5
+                        && t.lower.ends_with("ing")
+                        && !t.is_capitalised()
+                });
             let role = if hyph_before || hyph_after {
                 Role::Modifier
             } else if m.end < toks.len() && toks[m.end].text == "'s" {
                 Role::Possessive
-            } else if before_verb
-                && !prev.is_some_and(|t| {
-                    matches!(
-                        t.lower.as_str(),
-                        "of" | "by" | "with" | "to" | "from" | "for"
-                    )
-                })
+            } else if with_participle
+                || (before_verb
+                    && !prev.is_some_and(|t| {
+                        matches!(
+                            t.lower.as_str(),
+                            "of" | "by" | "with" | "to" | "from" | "for"
+                        )
+                    }))
             {
                 Role::Subject
             } else if prev.is_some_and(|t| self.preps.contains(&t.lower))

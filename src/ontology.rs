@@ -227,6 +227,10 @@ pub struct AgentsFile {
     /// Verbs that mark a capitalised name next to them as a person ("X said", "said X").
     #[serde(default)]
     pub person_speech_verbs: Vec<String>,
+    /// Lower-case nouns right before a capitalised name that mark it as a person ("his Israeli
+    /// counterpart Meir Ben-Shabbat").
+    #[serde(default)]
+    pub person_after_nouns: Vec<String>,
     /// Words that open an apposition after a person's name (", a professor ...").
     #[serde(default)]
     pub apposition_starts: Vec<String>,
@@ -261,6 +265,7 @@ pub struct Agents {
     pub organisation_skip: rustc_hash::FxHashSet<String>,
     /// Lower-cased speech verbs, apposition openers; not-name words as written.
     pub person_speech_verbs: rustc_hash::FxHashSet<String>,
+    pub person_after_nouns: rustc_hash::FxHashSet<String>,
     pub apposition_starts: rustc_hash::FxHashSet<String>,
     pub not_name_words: rustc_hash::FxHashSet<String>,
     pub title_modifiers: rustc_hash::FxHashSet<String>,
@@ -322,6 +327,11 @@ impl Agents {
             organisation_skip: f.organisation_skip.into_iter().collect(),
             person_speech_verbs: f
                 .person_speech_verbs
+                .iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
+            person_after_nouns: f
+                .person_after_nouns
                 .iter()
                 .map(|w| w.to_lowercase())
                 .collect(),

@@ -761,7 +761,22 @@ fn match_seq(
 
 /// The slot is followed by punctuation (an apposition: `@src , the commander of @tgt`).
 fn next_is_punct(f: &Frame) -> bool {
-    matches!(f.peek_next().map(|n| &n.elem), Some(Elem::Word(w)) if w.iter().all(|a| [",", "--", "(", ":"].iter().any(|p| a.is_exact(p))))
+    f.peek_next().is_some_and(starts_with_punct)
+}
+
+/// A node that begins with a comma, dash, parenthesis or colon (also an alternative group whose
+/// every branch does: "@src (, or @src)? , an offshoot of"): after an actor, such a node reads
+/// an apposition, so the actor may be in any role.
+fn starts_with_punct(n: &Node) -> bool {
+    match &n.elem {
+        Elem::Word(w) => w
+            .iter()
+            .all(|a| [",", "--", "(", ":"].iter().any(|p| a.is_exact(p))),
+        Elem::Group(alts) => alts
+            .iter()
+            .all(|seq| seq.first().is_some_and(starts_with_punct)),
+        _ => false,
+    }
 }
 
 fn next_is_hyphen(f: &Frame) -> bool {
@@ -820,7 +835,12 @@ fn match_node(
                     if end < n && v.toks[end].text == "'s" {
                         end += 1;
                     }
-                } else if initial && !next_is_punct(f) {
+                } else if initial
+                    && !(next_is_punct(f)
+                        && v.toks
+                            .get(end)
+                            .is_some_and(|t| matches!(t.text.as_str(), "," | "--" | "(" | ":")))
+                {
                     match m.role {
                         Role::Object | Role::Possessive => continue,
                         Role::Modifier if !next_is_hyphen(f) => continue,
