@@ -78,6 +78,8 @@ pub struct DocActors {
     last_person: Option<usize>,
     /// States named so far: actor -> (mentions, order of the last one), for "the country".
     states_named: FxHashMap<usize, (u32, u32)>,
+    /// Organisations and armed groups named so far, for "the group".
+    groups_named: FxHashMap<usize, (u32, u32)>,
     sentences_read: u32,
 }
 
@@ -93,7 +95,10 @@ impl DocActors {
     }
     /// The state the document is about so far: the one named most often (the latest on a tie).
     fn topic_state(&self) -> Option<usize> {
-        self.states_named
+        Self::topic(&self.states_named)
+    }
+    fn topic(named: &FxHashMap<usize, (u32, u32)>) -> Option<usize> {
+        named
             .iter()
             .max_by_key(|(&a, &(n, last))| (n, last, std::cmp::Reverse(a)))
             .map(|(&a, _)| a)
@@ -121,6 +126,7 @@ pub struct Lexicon {
     first_person_possessive: FxHashSet<String>,
     person_pronouns: FxHashSet<String>,
     country_anaphors: FxHashSet<String>,
+    group_anaphors: FxHashSet<String>,
     subject_verbs: FxHashSet<String>,
     not_past_tense: FxHashSet<String>,
     non_actor_prefixes: FxHashSet<String>,
@@ -162,6 +168,7 @@ impl Lexicon {
             first_person_possessive: set(&cues.first_person_possessives),
             person_pronouns: set(&cues.person_pronouns),
             country_anaphors: set(&cues.country_anaphors),
+            group_anaphors: set(&cues.group_anaphors),
             subject_verbs: set(&cues.subject_verbs),
             not_past_tense: set(&cues.not_past_tense),
             non_actor_prefixes: set(&cues.non_actor_prefixes),
@@ -183,6 +190,7 @@ pub struct Recognizer<'a> {
     first_person_possessive: &'a FxHashSet<String>,
     person_pronouns: &'a FxHashSet<String>,
     country_anaphors: &'a FxHashSet<String>,
+    group_anaphors: &'a FxHashSet<String>,
     subject_verbs: &'a FxHashSet<String>,
     not_past_tense: &'a FxHashSet<String>,
     non_actor_prefixes: &'a FxHashSet<String>,
@@ -210,6 +218,7 @@ impl<'a> Recognizer<'a> {
             first_person_possessive: &lex.first_person_possessive,
             person_pronouns: &lex.person_pronouns,
             country_anaphors: &lex.country_anaphors,
+            group_anaphors: &lex.group_anaphors,
             subject_verbs: &lex.subject_verbs,
             not_past_tense: &lex.not_past_tense,
             non_actor_prefixes: &lex.non_actor_prefixes,
@@ -578,6 +587,19 @@ impl<'a> Recognizer<'a> {
                     continue;
                 }
             }
+            // "the group said", "the bloc's foreign ministers": the organisation or armed group
+            // the document is about
+            if i + 1 < n
+                && toks[i].lower == "the"
+                && self.group_anaphors.contains(&toks[i + 1].lower)
+                && toks.get(i + 2).is_none_or(|t| t.lower != "of")
+            {
+                if let Some(g) = DocActors::topic(&doc.groups_named) {
+                    out.push(Mention::new(i, i + 2, g, MentionKind::Pronoun, 0.7));
+                    i += 2;
+                    continue;
+                }
+            }
             // titled person: [country word] Title Name
             if let Some((tl, agent_i)) = self.title_at(toks, i) {
                 let capital_title = toks[i].is_capitalised();
@@ -764,16 +786,20 @@ impl<'a> Recognizer<'a> {
                                 && m.kind != MentionKind::Pronoun
                                 && doc.actors[m.actor].kind == "State"
                         })
-                        .map(|m| (m.start, m.actor));
+                        .map(|m| m.actor);
                     let (country, parent) = match (inside, before) {
-                        (_, Some((_, a))) => {
-                            (doc.actors[a].country.clone(), doc.actors[a].id.clone())
-                        }
+                        (_, Some(a)) => (doc.actors[a].country.clone(), doc.actors[a].id.clone()),
                         (Some(a), None) => (self.gaz.country_of(a), String::new()),
                         (None, None) => (String::new(), String::new()),
                     };
+                    // the country in the id: "Kenya's High Court" and "Malawi's High Court" differ
+                    let id = if country.is_empty() {
+                        format!("org:{}", slug(&label))
+                    } else {
+                        format!("org:{}-{}", country.to_lowercase(), slug(&label))
+                    };
                     let actor = doc.intern(Actor {
-                        id: format!("org:{}", slug(&label)),
+                        id,
                         label,
                         kind: kind.to_string(),
                         country,
@@ -782,14 +808,9 @@ impl<'a> Recognizer<'a> {
                         aliases: vec![],
                         confidence: 0.6,
                     });
-                    let start = match before {
-                        Some((s, _)) => {
-                            out.pop();
-                            s
-                        }
-                        None => i,
-                    };
-                    out.push(Mention::new(start, stop, actor, MentionKind::Name, 0.6));
+                    // the possessive country stays a mention of its own, for rules to read
+                    // ("Somalia's National Intelligence and Security Agency": partOf)
+                    out.push(Mention::new(i, stop, actor, MentionKind::Name, 0.6));
                     i = stop;
                     continue;
                 }
@@ -823,16 +844,18 @@ impl<'a> Recognizer<'a> {
                             .title_at(toks, k)
                             .is_some_and(|(tl, _)| self.name_at(toks, k + tl) > 0)
                 };
-                if let Some((nl, ai)) = self
-                    .noun_at(toks, after_poss)
+                // a non-state actor's possessive does not join the noun after it: "the
+                // Pakistani military's media wing" is the military's, not a new actor
+                let poss_noun = if is_state || after_poss == end {
+                    self.noun_at(toks, after_poss)
+                } else {
+                    None
+                };
+                if let Some((nl, ai)) = poss_noun
                     .or_else(|| self.noun_at(toks, end))
                     .filter(|_| !titled_name_at(after_poss) && !titled_name_at(end))
                 {
-                    let at = if self.noun_at(toks, after_poss).is_some() {
-                        after_poss
-                    } else {
-                        end
-                    };
+                    let at = if poss_noun.is_some() { after_poss } else { end };
                     let base = doc.from_gazetteer(self.gaz, actor_idx);
                     if is_state {
                         let ca = doc.actors[base].clone();
@@ -1033,11 +1056,17 @@ impl<'a> Recognizer<'a> {
         // the states named, for "the country" in the next sentences
         doc.sentences_read += 1;
         for m in &out {
-            if m.kind != MentionKind::Pronoun && doc.actors[m.actor].kind == "State" {
-                let e = doc.states_named.entry(m.actor).or_insert((0, 0));
-                e.0 += 1;
-                e.1 = doc.sentences_read;
+            if m.kind == MentionKind::Pronoun {
+                continue;
             }
+            let named = match doc.actors[m.actor].kind.as_str() {
+                "State" => &mut doc.states_named,
+                "IGO" | "ArmedGroup" => &mut doc.groups_named,
+                _ => continue,
+            };
+            let e = named.entry(m.actor).or_insert((0, 0));
+            e.0 += 1;
+            e.1 = doc.sentences_read;
         }
         // the person this sentence is about, for "He said" in the next ones
         if let Some(m) = out

@@ -379,6 +379,10 @@ pub struct Cues {
     /// security forces", "the country"): the state named most often so far.
     #[serde(default)]
     pub country_anaphors: Vec<String>,
+    /// Nouns that after "the" stand for the organisation the document is about ("the group",
+    /// "the bloc"): the intergovernmental organisation or armed group named most often so far.
+    #[serde(default)]
+    pub group_anaphors: Vec<String>,
     /// Verbs and auxiliaries that show the actor before them is a clause subject.
     #[serde(default)]
     pub subject_verbs: Vec<String>,
