@@ -286,6 +286,14 @@ impl<'a> Recognizer<'a> {
                 && toks[k + 1].is_capitalised()
             {
                 k += 1;
+            } else if words > 0
+                && self.agents.name_particles.contains(&t.lower)
+                && k + 2 < toks.len()
+                && toks[k + 1].text == "-"
+                && toks[k + 2].is_capitalised()
+            {
+                // "Bashar al-Assad", "Abdel Fattah el-Sisi"
+                k += 2;
             } else if t.kind == TokKind::Word
                 && t.text.len() == 2
                 && t.text.ends_with('.')
@@ -916,12 +924,23 @@ impl<'a> Recognizer<'a> {
                 i = end;
                 continue;
             }
-            // a surname of a person introduced earlier in the document
+            // a surname of a person introduced earlier in the document, also with its particle
+            // ("Al-Sharaa" after "Ahmed al-Sharaa")
             if toks[i].is_capitalised() {
                 if let Some(&p) = doc.surnames.get(&toks[i].text) {
                     out.push(Mention::new(i, i + 1, p, MentionKind::Person, 0.8));
                     i += 1;
                     continue;
+                }
+                if i + 2 < n
+                    && self.agents.name_particles.contains(&toks[i].lower)
+                    && toks[i + 1].text == "-"
+                {
+                    if let Some(&p) = doc.surnames.get(&toks[i + 2].text) {
+                        out.push(Mention::new(i, i + 3, p, MentionKind::Person, 0.8));
+                        i += 3;
+                        continue;
+                    }
                 }
             }
             // an untitled person named next to a speech verb or before an apposition
