@@ -125,8 +125,11 @@ pub struct Lexicon {
     first_person: FxHashSet<String>,
     first_person_possessive: FxHashSet<String>,
     person_pronouns: FxHashSet<String>,
+    person_possessives: FxHashSet<String>,
+    nonperson_pronouns: FxHashSet<String>,
     country_anaphors: FxHashSet<String>,
     group_anaphors: FxHashSet<String>,
+    group_anaphor_modifiers: FxHashSet<String>,
     subject_verbs: FxHashSet<String>,
     not_past_tense: FxHashSet<String>,
     non_actor_prefixes: FxHashSet<String>,
@@ -167,8 +170,11 @@ impl Lexicon {
             first_person: set(&cues.first_person_pronouns),
             first_person_possessive: set(&cues.first_person_possessives),
             person_pronouns: set(&cues.person_pronouns),
+            person_possessives: set(&cues.person_possessives),
+            nonperson_pronouns: set(&cues.nonperson_pronouns),
             country_anaphors: set(&cues.country_anaphors),
             group_anaphors: set(&cues.group_anaphors),
+            group_anaphor_modifiers: set(&cues.group_anaphor_modifiers),
             subject_verbs: set(&cues.subject_verbs),
             not_past_tense: set(&cues.not_past_tense),
             non_actor_prefixes: set(&cues.non_actor_prefixes),
@@ -189,8 +195,11 @@ pub struct Recognizer<'a> {
     first_person: &'a FxHashSet<String>,
     first_person_possessive: &'a FxHashSet<String>,
     person_pronouns: &'a FxHashSet<String>,
+    person_possessives: &'a FxHashSet<String>,
+    nonperson_pronouns: &'a FxHashSet<String>,
     country_anaphors: &'a FxHashSet<String>,
     group_anaphors: &'a FxHashSet<String>,
+    group_anaphor_modifiers: &'a FxHashSet<String>,
     subject_verbs: &'a FxHashSet<String>,
     not_past_tense: &'a FxHashSet<String>,
     non_actor_prefixes: &'a FxHashSet<String>,
@@ -217,8 +226,11 @@ impl<'a> Recognizer<'a> {
             first_person: &lex.first_person,
             first_person_possessive: &lex.first_person_possessive,
             person_pronouns: &lex.person_pronouns,
+            person_possessives: &lex.person_possessives,
+            nonperson_pronouns: &lex.nonperson_pronouns,
             country_anaphors: &lex.country_anaphors,
             group_anaphors: &lex.group_anaphors,
+            group_anaphor_modifiers: &lex.group_anaphor_modifiers,
             subject_verbs: &lex.subject_verbs,
             not_past_tense: &lex.not_past_tense,
             non_actor_prefixes: &lex.non_actor_prefixes,
@@ -571,7 +583,13 @@ impl<'a> Recognizer<'a> {
                 && self.country_anaphors.contains(&toks[i + 1].lower)
                 && toks.get(i + 2).is_none_or(|t| t.lower != "of")
             {
-                if let Some(state) = doc.topic_state() {
+                // a state named earlier in the sentence, else the document's topic
+                let in_sentence = out
+                    .iter()
+                    .rev()
+                    .find(|m| m.kind != MentionKind::Pronoun && doc.actors[m.actor].kind == "State")
+                    .map(|m| m.actor);
+                if let Some(state) = in_sentence.or_else(|| doc.topic_state()) {
                     let after_poss = if toks.get(i + 2).is_some_and(|t| t.text == "'s") {
                         i + 3
                     } else {
@@ -597,15 +615,46 @@ impl<'a> Recognizer<'a> {
             }
             // "the group said", "the bloc's foreign ministers": the organisation or armed group
             // the document is about
-            if i + 1 < n
-                && toks[i].lower == "the"
-                && self.group_anaphors.contains(&toks[i + 1].lower)
-                && toks.get(i + 2).is_none_or(|t| t.lower != "of")
+            // ("the separatist group": over one modifier of `group_anaphor_modifiers`)
+            let group_at = if i + 1 < n && self.group_anaphors.contains(&toks[i + 1].lower) {
+                Some(i + 2)
+            } else if i + 2 < n
+                && self.group_anaphor_modifiers.contains(&toks[i + 1].lower)
+                && self.group_anaphors.contains(&toks[i + 2].lower)
             {
-                if let Some(g) = DocActors::topic(&doc.groups_named) {
-                    out.push(Mention::new(i, i + 2, g, MentionKind::Pronoun, 0.7));
-                    i += 2;
+                Some(i + 3)
+            } else {
+                None
+            };
+            if let Some(group_end) = group_at
+                .filter(|&e| toks[i].lower == "the" && toks.get(e).is_none_or(|t| t.lower != "of"))
+            {
+                let in_sentence = out
+                    .iter()
+                    .rev()
+                    .find(|m| {
+                        m.kind != MentionKind::Pronoun
+                            && matches!(doc.actors[m.actor].kind.as_str(), "IGO" | "ArmedGroup")
+                    })
+                    .map(|m| m.actor);
+                if let Some(g) = in_sentence.or_else(|| DocActors::topic(&doc.groups_named)) {
+                    out.push(Mention::new(i, group_end, g, MentionKind::Pronoun, 0.7));
+                    i = group_end;
                     continue;
+                }
+            }
+            // "the council" after "the U.N. Security Council": an organisation's head word
+            if i + 1 < n && toks[i].lower == "the" && !toks[i + 1].is_capitalised() {
+                let mut head = toks[i + 1].text.clone();
+                if let Some(c) = head.get_mut(0..1) {
+                    c.make_ascii_uppercase();
+                }
+                if let Some(&a) = doc.surnames.get(&head) {
+                    if doc.actors[a].kind != "Person" {
+                        out.push(Mention::new(i, i + 2, a, MentionKind::Pronoun, 0.7));
+                        i += 2;
+                        continue;
+                    }
                 }
             }
             // titled person: [country word] Title Name
@@ -1068,7 +1117,7 @@ impl<'a> Recognizer<'a> {
             !(next_cap && acronym)
         });
         self.assign_roles(toks, &mut out);
-        self.add_pronouns(toks, &mut out, doc.last_person);
+        self.add_pronouns(toks, &mut out, doc.last_person, &doc.actors);
         self.add_quoted_speaker(toks, &mut out);
         out.sort_by_key(|m| m.start);
         self.compute_heads(toks, &mut out);
@@ -1289,12 +1338,28 @@ impl<'a> Recognizer<'a> {
         out.extend(extra);
     }
 
-    fn add_pronouns(&self, toks: &[Token], out: &mut Vec<Mention>, last_person: Option<usize>) {
+    fn add_pronouns(
+        &self,
+        toks: &[Token],
+        out: &mut Vec<Mention>,
+        last_person: Option<usize>,
+        actors: &[Actor],
+    ) {
         let mut extra = Vec::new();
         for (i, t) in toks.iter().enumerate() {
             if out.iter().any(|m| m.start <= i && i < m.end) {
                 continue;
             }
+            // "he", "his" stand for persons; "it", "its" for anything but a person
+            let wants_person = self.person_pronouns.contains(&t.lower)
+                || self.person_possessives.contains(&t.lower);
+            let wants_thing = self.nonperson_pronouns.contains(&t.lower);
+            // (a composite may be a person: "the Israeli leader ... he")
+            let fits = |m: &Mention| {
+                let person = actors[m.actor].kind == "Person";
+                (!wants_person || person || m.kind == MentionKind::Composite)
+                    && (!wants_thing || !person)
+            };
             let rel = self.rel_pronouns.contains(&t.lower);
             let poss = self.poss_pronouns.contains(&t.lower);
             if self.subj_pronouns.contains(&t.lower) {
@@ -1304,7 +1369,10 @@ impl<'a> Recognizer<'a> {
                     if let Some(m) = out
                         .iter()
                         .filter(|m| {
-                            m.end <= i && m.role == Role::Subject && m.kind != MentionKind::Pronoun
+                            m.end <= i
+                                && m.role == Role::Subject
+                                && m.kind != MentionKind::Pronoun
+                                && fits(m)
                         })
                         .min_by_key(|m| m.start)
                     {
@@ -1339,10 +1407,12 @@ impl<'a> Recognizer<'a> {
             // its / their: nearest actor before, else the first subject after (cataphora)
             let before = out
                 .iter()
-                .filter(|m| m.end <= i && m.kind != MentionKind::Pronoun)
+                .filter(|m| m.end <= i && m.kind != MentionKind::Pronoun && fits(m))
                 .max_by_key(|m| m.end);
-            let ante =
-                before.or_else(|| out.iter().find(|m| m.start > i && m.role == Role::Subject));
+            let ante = before.or_else(|| {
+                out.iter()
+                    .find(|m| m.start > i && m.role == Role::Subject && fits(m))
+            });
             if let Some(m) = ante {
                 extra.push(pronoun(i, m, Role::Possessive, 0.8));
             }

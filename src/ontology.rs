@@ -375,6 +375,12 @@ pub struct Cues {
     /// last named as a clause subject in the document ("He said ...").
     #[serde(default)]
     pub person_pronouns: Vec<String>,
+    /// Possessives that stand only for persons ("his", "her").
+    #[serde(default)]
+    pub person_possessives: Vec<String>,
+    /// Pronouns that never stand for a person ("it", "its").
+    #[serde(default)]
+    pub nonperson_pronouns: Vec<String>,
     /// Nouns that after "the" stand for the country the document is about ("the country's
     /// security forces", "the country"): the state named most often so far.
     #[serde(default)]
@@ -383,6 +389,9 @@ pub struct Cues {
     /// "the bloc"): the intergovernmental organisation or armed group named most often so far.
     #[serde(default)]
     pub group_anaphors: Vec<String>,
+    /// Words allowed between "the" and a group anaphor ("the separatist group").
+    #[serde(default)]
+    pub group_anaphor_modifiers: Vec<String>,
     /// Verbs and auxiliaries that show the actor before them is a clause subject.
     #[serde(default)]
     pub subject_verbs: Vec<String>,
