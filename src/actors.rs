@@ -273,6 +273,7 @@ impl<'a> Recognizer<'a> {
                 && t.is_capitalised()
                 && t.text.chars().any(|c| c.is_lowercase())
                 && !self.agents.not_name_words.contains(&t.text)
+                && !self.agents.organisation_cues.contains_key(&t.text)
             {
                 // stop at an actor name ("General Kurilla, U.S. Central Command")
                 if words > 0
@@ -530,10 +531,20 @@ impl<'a> Recognizer<'a> {
         let before_speech = i >= 1 && speech(i - 1)
             || (i >= 2 && toks[i - 2].lower == "according" && toks[i - 1].lower == "to")
             || (i >= 1 && a.person_after_nouns.contains(&toks[i - 1].lower));
+        // ", a Turkish analyst", and ", UNICEF's executive director", ", U.S. deputy U.N.
+        // ambassador": an actor's possessive or an actor before a lower-case title
         let apposition = toks.get(end).is_some_and(|t| t.text == ",")
-            && toks
+            && (toks
                 .get(end + 1)
-                .is_some_and(|t| a.apposition_starts.contains(&t.lower));
+                .is_some_and(|t| a.apposition_starts.contains(&t.lower))
+                || self
+                    .gaz
+                    .longest_match(toks, end + 1, date)
+                    .is_some_and(|(_, l)| {
+                        toks.get(end + 1 + l).is_some_and(|t| {
+                            t.text == "'s" || (t.kind == TokKind::Word && !t.is_capitalised())
+                        })
+                    }));
         if !(after_speech || before_speech || apposition) {
             return None;
         }
