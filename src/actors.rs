@@ -473,9 +473,15 @@ impl<'a> Recognizer<'a> {
         }
         // a known actor after "of"/"for" is what the words before it belong to ("Members of the
         // Arab League", "Ministry of Foreign Affairs of Afghanistan"), not part of a new name
+        // — but a country closes the name of a party or an armed group: "People's Liberation
+        // Front of India", "Islamic Movement of Uzbekistan"
         if (i + 1..stop).any(|k| {
             matches!(toks[k - 1].lower.as_str(), "of" | "for" | "the")
-                && self.gaz.longest_match(toks, k, None).is_some()
+                && self.gaz.longest_match(toks, k, None).is_some_and(|(e, l)| {
+                    !(k + l == stop
+                        && kind != "GovernmentBody"
+                        && self.gaz.actors[e.actor].kind == "State")
+                })
         }) {
             return None;
         }
@@ -896,6 +902,17 @@ impl<'a> Recognizer<'a> {
                     _ => MentionKind::Demonym,
                 };
                 let gactor = &self.gaz.actors[actor_idx];
+                // a place is no actor: it tells which country the document is about
+                if gactor.kind == "Place" {
+                    if let Some(&ci) = self.gaz.by_id.get(&gactor.country) {
+                        let state = doc.from_gazetteer(self.gaz, ci);
+                        let e = doc.states_named.entry(state).or_insert((0, 0));
+                        e.0 += 1;
+                        e.1 = doc.sentences_read + 1;
+                    }
+                    i += len;
+                    continue;
+                }
                 let is_state = gactor.kind == "State";
                 let mut actor = None;
                 // country word ['s] role noun
@@ -1069,6 +1086,28 @@ impl<'a> Recognizer<'a> {
                             continue;
                         }
                     }
+                }
+            }
+            // "police", "security forces" with no country word: the country of the sentence or
+            // of the document (`bare_role_nouns` in agents.toml)
+            if let Some((nl, ai)) = self.noun_at(toks, i).filter(|&(nl, _)| {
+                self.agents
+                    .bare_role_nouns
+                    .contains(&join_tokens(&toks[i..i + nl]).to_lowercase())
+                    && out.last().is_none_or(|m| m.end < i)
+                    && (i == 0 || !toks[i - 1].is_capitalised() || toks[i - 1].lower == "the")
+            }) {
+                let in_sentence = out
+                    .iter()
+                    .rev()
+                    .find(|m| m.kind != MentionKind::Pronoun && doc.actors[m.actor].kind == "State")
+                    .map(|m| m.actor);
+                if let Some(state) = in_sentence.or_else(|| doc.topic_state()) {
+                    let ca = doc.actors[state].clone();
+                    let actor = doc.intern(self.composite(&ca, &self.agents.agents[ai]));
+                    out.push(Mention::new(i, i + nl, actor, MentionKind::Composite, 0.6));
+                    i += nl;
+                    continue;
                 }
             }
             i += 1;

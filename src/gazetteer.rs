@@ -391,6 +391,14 @@ impl Gazetteer {
             return;
         }
         let mut variants = vec![toks.clone()];
+        // news spells hyphenated names with spaces too: "Tehreek e Taliban Pakistan",
+        // "Inter Services Public Relations"
+        if toks.len() > 2 && toks.iter().any(|t| t == "-") {
+            let spaced: Vec<String> = toks.iter().filter(|t| *t != "-").cloned().collect();
+            if spaced.len() >= 2 {
+                variants.push(spaced);
+            }
+        }
         let upper: Vec<String> = toks.iter().map(|t| t.to_uppercase()).collect();
         if upper != toks
             && toks

@@ -231,6 +231,10 @@ pub struct AgentsFile {
     /// counterpart Meir Ben-Shabbat").
     #[serde(default)]
     pub person_after_nouns: Vec<String>,
+    /// Role nouns that, with no country word, belong to the country the sentence or document is
+    /// about ("police said", "security forces killed").
+    #[serde(default)]
+    pub bare_role_nouns: Vec<String>,
     /// Words that open an apposition after a person's name (", a professor ...").
     #[serde(default)]
     pub apposition_starts: Vec<String>,
@@ -266,6 +270,7 @@ pub struct Agents {
     /// Lower-cased speech verbs, apposition openers; not-name words as written.
     pub person_speech_verbs: rustc_hash::FxHashSet<String>,
     pub person_after_nouns: rustc_hash::FxHashSet<String>,
+    pub bare_role_nouns: rustc_hash::FxHashSet<String>,
     pub apposition_starts: rustc_hash::FxHashSet<String>,
     pub not_name_words: rustc_hash::FxHashSet<String>,
     pub title_modifiers: rustc_hash::FxHashSet<String>,
@@ -335,6 +340,7 @@ impl Agents {
                 .iter()
                 .map(|w| w.to_lowercase())
                 .collect(),
+            bare_role_nouns: f.bare_role_nouns.iter().map(|w| w.to_lowercase()).collect(),
             apposition_starts: f
                 .apposition_starts
                 .iter()
