@@ -79,7 +79,10 @@ impl Vocab {
                         ids.dedup();
                         n.ids = ids.into();
                     }
-                    Elem::Group(gs) => gs.iter_mut().for_each(|g| nodes(v, g)),
+                    Elem::Group(gs) => {
+                        gs.iter_mut().for_each(|g| nodes(v, g));
+                        n.firsts = gs.iter().map(|g| First::of(g)).collect();
+                    }
                     _ => {}
                 }
             }
@@ -195,6 +198,9 @@ pub struct Node {
     pub optional: bool,
     /// For a word element: the vocabulary ids of its alternatives, sorted (set by `Vocab::intern`).
     ids: Box<[u32]>,
+    /// For a group: what each alternative can start with (`None`: anything; set by
+    /// `Vocab::intern`), so alternatives that cannot match at a token are not tried.
+    firsts: Box<[Option<First>]>,
 }
 
 /// A compiled pattern.
@@ -250,7 +256,7 @@ impl Need {
 }
 
 /// The elements a match can begin with: an actor slot and/or words (vocabulary ids, sorted).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct First {
     slot: bool,
     ids: Vec<u32>,
@@ -605,6 +611,7 @@ fn parse_seq(toks: &[String], pos: &mut usize, in_group: bool) -> Result<Vec<Nod
                             elem: Elem::Group(alts),
                             optional: false,
                             ids: Box::default(),
+                            firsts: Box::default(),
                         });
                         break;
                     }
@@ -614,6 +621,7 @@ fn parse_seq(toks: &[String], pos: &mut usize, in_group: bool) -> Result<Vec<Nod
                             elem: Elem::Group(alts),
                             optional: true,
                             ids: Box::default(),
+                            firsts: Box::default(),
                         });
                         break;
                     }
@@ -704,6 +712,7 @@ fn parse_elem(t: &str) -> Result<Node, String> {
         elem,
         optional,
         ids: Box::default(),
+        firsts: Box::default(),
     })
 }
 
@@ -740,6 +749,8 @@ pub struct SentenceView<'a> {
     pub present: Vec<u64>,
     /// Tokens where a slot can start: a mention, or "the/a/an" right before one.
     pub slot_starts: Vec<usize>,
+    /// The same as a flag per token.
+    slot_start: Vec<bool>,
 }
 
 impl<'a> SentenceView<'a> {
@@ -807,13 +818,15 @@ impl<'a> SentenceView<'a> {
             date_at[s] = Some(e);
         }
         let has_start = |p: usize| start_at[p + 1] > start_at[p];
-        let slot_starts = (0..n)
-            .filter(|&p| {
+        let slot_start: Vec<bool> = (0..n)
+            .map(|p| {
                 has_start(p)
                     || (matches!(toks[p].lower.as_str(), "the" | "a" | "an") && has_start(p + 1))
             })
             .collect();
+        let slot_starts = (0..n).filter(|&p| slot_start[p]).collect();
         SentenceView {
+            slot_start,
             slot_starts,
             toks,
             mentions,
@@ -851,6 +864,12 @@ impl<'a> SentenceView<'a> {
                 alts.binary_search(i).is_ok()
             }
         })
+    }
+
+    /// Can something with these first elements match at token `p`?
+    fn may_start(&self, first: &First, p: usize) -> bool {
+        (first.slot && self.slot_start.get(p).copied().unwrap_or(false))
+            || self.word_at(&first.ids, p)
     }
 
     /// Tokens where a match of a pattern with these first elements can start, in order.
@@ -1153,7 +1172,12 @@ fn match_node(
         }
         Elem::Group(alts) => {
             let after = f.advance();
-            for alt in alts {
+            for (k, alt) in alts.iter().enumerate() {
+                if let Some(Some(first)) = node.firsts.get(k) {
+                    if !v.may_start(first, p) {
+                        continue;
+                    }
+                }
                 let saved = st.mark();
                 let inner = Frame {
                     nodes: alt,
