@@ -69,7 +69,14 @@ impl Vocab {
 
     /// Number the words of a pattern.
     pub fn intern(&mut self, p: &mut Pattern) {
-        fn nodes(v: &mut Vocab, ns: &mut [Node]) {
+        fn req(v: &mut Vocab, r: &mut Req) {
+            match r {
+                Req::Word(alts) => alts.iter_mut().for_each(|a| v.alt(a)),
+                Req::All(rs) | Req::Any(rs) => rs.iter_mut().for_each(|r| req(v, r)),
+                Req::Nothing => {}
+            }
+        }
+        fn nodes(v: &mut Vocab, ns: &mut [Node], alt_needs: &mut Vec<Need>) {
             for n in ns {
                 match &mut n.elem {
                     Elem::Word(alts) => {
@@ -79,25 +86,31 @@ impl Vocab {
                         ids.dedup();
                         n.ids = ids.into();
                     }
+                    Elem::Slot { types, .. } if !types.is_empty() => {
+                        // the actor-type pseudo-words of a typed slot
+                        let mut ids: Vec<u32> = types
+                            .iter()
+                            .map(|t| Vocab::id_of(&mut v.exact, &mut v.size, &type_word(t)))
+                            .collect();
+                        ids.sort_unstable();
+                        ids.dedup();
+                        n.ids = ids.into();
+                    }
                     Elem::Group(gs) => {
-                        gs.iter_mut().for_each(|g| nodes(v, g));
+                        gs.iter_mut().for_each(|g| nodes(v, g, alt_needs));
                         n.firsts = gs.iter().map(|g| First::of(g)).collect();
+                        n.alt_base = alt_needs.len() as u32;
+                        alt_needs.extend(gs.iter().map(|g| Need::of_seq(g)));
                     }
                     _ => {}
                 }
             }
         }
-        nodes(self, &mut p.nodes);
-        p.required = Req::of_seq(&p.nodes);
-        fn req(v: &mut Vocab, r: &mut Req) {
-            match r {
-                Req::Word(alts) => alts.iter_mut().for_each(|a| v.alt(a)),
-                Req::All(rs) | Req::Any(rs) => rs.iter_mut().for_each(|r| req(v, r)),
-                Req::Nothing => {}
-            }
-        }
+        let mut alt_needs = Vec::new();
+        nodes(self, &mut p.nodes, &mut alt_needs);
+        p.alt_needs = alt_needs;
         req(self, &mut p.required);
-        p.need = Need::of(&p.required);
+        p.need = Need::of_seq(&p.nodes);
         p.first = First::of(&p.nodes);
     }
 
@@ -201,6 +214,8 @@ pub struct Node {
     /// For a group: what each alternative can start with (`None`: anything; set by
     /// `Vocab::intern`), so alternatives that cannot match at a token are not tried.
     firsts: Box<[Option<First>]>,
+    /// For a group: the index of its first alternative in `Pattern::alt_needs`.
+    alt_base: u32,
 }
 
 /// A compiled pattern.
@@ -215,6 +230,9 @@ pub struct Pattern {
     need: Need,
     /// What a match can start with (set by `Vocab::intern`); `None`: any token.
     first: Option<First>,
+    /// The words each group alternative needs (numbered through `Node::alt_base`): an
+    /// alternative whose words are not all in the sentence is not tried.
+    alt_needs: Vec<Need>,
 }
 
 /// A requirement compiled to word ids, tested against a sentence's bitset of word ids.
@@ -228,17 +246,37 @@ enum Need {
 }
 
 impl Need {
-    fn of(r: &Req) -> Need {
-        match r {
-            Req::Nothing => Need::Nothing,
-            Req::Word(w) => Need::Word(w.iter().map(|a| a.id()).collect()),
-            Req::All(v) => {
+    /// What a sequence of (numbered) nodes needs: the same as `Req::of_seq`, over word ids.
+    fn of_seq(nodes: &[Node]) -> Need {
+        let mut parts: Vec<Need> = nodes
+            .iter()
+            .filter(|n| !n.optional)
+            .map(Need::of_node)
+            .filter(|r| !matches!(r, Need::Nothing))
+            .collect();
+        match parts.len() {
+            0 => Need::Nothing,
+            1 => parts.pop().expect("one part"),
+            _ => {
                 // single words first: they are the cheapest tests and fail most often
-                let mut parts: Vec<Need> = v.iter().map(Need::of).collect();
                 parts.sort_by_key(|n| !matches!(n, Need::Word(_)));
                 Need::All(parts.into())
             }
-            Req::Any(v) => Need::Any(v.iter().map(Need::of).collect()),
+        }
+    }
+    fn of_node(n: &Node) -> Need {
+        match &n.elem {
+            Elem::Word(_) => Need::Word(n.ids.clone()),
+            Elem::Slot { types, .. } if !types.is_empty() => Need::Word(n.ids.clone()),
+            Elem::Group(alts) => {
+                let parts: Vec<Need> = alts.iter().map(|a| Need::of_seq(a)).collect();
+                if parts.iter().any(|p| matches!(p, Need::Nothing)) {
+                    Need::Nothing
+                } else {
+                    Need::Any(parts.into())
+                }
+            }
+            _ => Need::Nothing,
         }
     }
     fn holds(&self, present: &[u64]) -> bool {
@@ -487,6 +525,7 @@ pub fn parse_pattern(src: &str) -> Result<Pattern, String> {
         slot_first,
         need: Need::Nothing,
         first: None,
+        alt_needs: Vec::new(),
     })
 }
 
@@ -612,6 +651,7 @@ fn parse_seq(toks: &[String], pos: &mut usize, in_group: bool) -> Result<Vec<Nod
                             optional: false,
                             ids: Box::default(),
                             firsts: Box::default(),
+                            alt_base: 0,
                         });
                         break;
                     }
@@ -622,6 +662,7 @@ fn parse_seq(toks: &[String], pos: &mut usize, in_group: bool) -> Result<Vec<Nod
                             optional: true,
                             ids: Box::default(),
                             firsts: Box::default(),
+                            alt_base: 0,
                         });
                         break;
                     }
@@ -713,6 +754,7 @@ fn parse_elem(t: &str) -> Result<Node, String> {
         optional,
         ids: Box::default(),
         firsts: Box::default(),
+        alt_base: 0,
     })
 }
 
@@ -898,6 +940,8 @@ struct State {
     tgt: Option<usize>,
     obj: Option<(usize, usize)>,
     words: Vec<usize>,
+    /// Whether the sentence has the words of each group alternative (`Pattern::alt_needs`).
+    alt_ok: Vec<bool>,
 }
 
 /// A cheap snapshot of the state to backtrack to.
@@ -967,7 +1011,10 @@ impl Pattern {
     /// All matches, at most one per start token.
     pub fn find(&self, v: &SentenceView) -> Vec<Match> {
         let mut out = Vec::new();
-        let mut st = State::default();
+        let mut st = State {
+            alt_ok: self.alt_needs.iter().map(|n| n.holds(&v.present)).collect(),
+            ..State::default()
+        };
         let mut some: Vec<usize> = Vec::new();
         let starts: &[usize] = if self.slot_first {
             &v.slot_starts
@@ -1173,6 +1220,9 @@ fn match_node(
         Elem::Group(alts) => {
             let after = f.advance();
             for (k, alt) in alts.iter().enumerate() {
+                if !st.alt_ok[node.alt_base as usize + k] {
+                    continue;
+                }
                 if let Some(Some(first)) = node.firsts.get(k) {
                     if !v.may_start(first, p) {
                         continue;
