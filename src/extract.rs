@@ -306,7 +306,7 @@ impl Engine {
                 .rule_profile
                 .as_ref()
                 .map(|_| std::time::Instant::now());
-            if !rule.pattern.may_match(&view) {
+            if self.rule_index.inexact[ri] && !rule.pattern.may_match(&view) {
                 if let (Some(p), Some(t0)) = (&self.rule_profile, t0) {
                     p.lock().unwrap()[ri].0 += t0.elapsed();
                 }

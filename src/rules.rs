@@ -38,8 +38,25 @@ fn type_word(kind: &str) -> String {
 pub struct Vocab {
     exact: FxHashMap<String, u32>,
     prefix: FxHashMap<String, u32>,
-    prefix_lens: Vec<usize>,
+    /// The prefixes as a byte trie (node 0 is the root).
+    trie: Vec<TrieNode>,
     size: u32,
+}
+
+#[derive(Debug, Clone)]
+struct TrieNode {
+    /// The prefix ending here, or `u32::MAX`.
+    id: u32,
+    kids: Vec<(u8, u32)>,
+}
+
+impl Default for TrieNode {
+    fn default() -> Self {
+        TrieNode {
+            id: u32::MAX,
+            kids: Vec::new(),
+        }
+    }
 }
 
 impl Vocab {
@@ -52,17 +69,6 @@ impl Vocab {
 
     /// Number the words of a pattern.
     pub fn intern(&mut self, p: &mut Pattern) {
-        fn nodes(v: &mut Vocab, ns: &mut [Node]) {
-            for n in ns {
-                match &mut n.elem {
-                    Elem::Word(alts) => alts.iter_mut().for_each(|a| v.alt(a)),
-                    Elem::Group(gs) => gs.iter_mut().for_each(|g| nodes(v, g)),
-                    _ => {}
-                }
-            }
-        }
-        nodes(self, &mut p.nodes);
-        p.required = Req::of_seq(&p.nodes);
         fn req(v: &mut Vocab, r: &mut Req) {
             match r {
                 Req::Word(alts) => alts.iter_mut().for_each(|a| v.alt(a)),
@@ -70,7 +76,42 @@ impl Vocab {
                 Req::Nothing => {}
             }
         }
+        fn nodes(v: &mut Vocab, ns: &mut [Node], alt_needs: &mut Vec<Need>) {
+            for n in ns {
+                match &mut n.elem {
+                    Elem::Word(alts) => {
+                        alts.iter_mut().for_each(|a| v.alt(a));
+                        let mut ids: Vec<u32> = alts.iter().map(|a| a.id()).collect();
+                        ids.sort_unstable();
+                        ids.dedup();
+                        n.ids = ids.into();
+                    }
+                    Elem::Slot { types, .. } if !types.is_empty() => {
+                        // the actor-type pseudo-words of a typed slot
+                        let mut ids: Vec<u32> = types
+                            .iter()
+                            .map(|t| Vocab::id_of(&mut v.exact, &mut v.size, &type_word(t)))
+                            .collect();
+                        ids.sort_unstable();
+                        ids.dedup();
+                        n.ids = ids.into();
+                    }
+                    Elem::Group(gs) => {
+                        gs.iter_mut().for_each(|g| nodes(v, g, alt_needs));
+                        n.firsts = gs.iter().map(|g| First::of(g)).collect();
+                        n.alt_base = alt_needs.len() as u32;
+                        alt_needs.extend(gs.iter().map(|g| Need::of_seq(g)));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut alt_needs = Vec::new();
+        nodes(self, &mut p.nodes, &mut alt_needs);
+        p.alt_needs = alt_needs;
         req(self, &mut p.required);
+        p.need = Need::of_seq(&p.nodes);
+        p.first = First::of(&p.nodes);
     }
 
     /// The id of the pseudo-word a mention of this actor type sets, if a rule uses it.
@@ -78,16 +119,24 @@ impl Vocab {
         self.exact.get(&type_word(kind)).copied()
     }
 
-    /// After all patterns are numbered: the prefix lengths a token is checked at.
+    /// After all patterns are numbered: the prefix trie tokens are checked against.
     pub fn finish(&mut self) {
-        self.prefix_lens = self
-            .prefix
-            .keys()
-            .map(|k| k.len())
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        self.prefix_lens.sort_unstable();
+        self.trie = vec![TrieNode::default()];
+        for (w, &id) in &self.prefix {
+            let mut node = 0usize;
+            for &c in w.as_bytes() {
+                node = match self.trie[node].kids.iter().find(|k| k.0 == c) {
+                    Some(&(_, next)) => next as usize,
+                    None => {
+                        self.trie.push(TrieNode::default());
+                        let next = self.trie.len() - 1;
+                        self.trie[node].kids.push((c, next as u32));
+                        next
+                    }
+                };
+            }
+            self.trie[node].id = id;
+        }
     }
 
     fn alt(&mut self, a: &mut WordAlt) {
@@ -97,23 +146,25 @@ impl Vocab {
         }
     }
 
-    /// The vocabulary ids a token matches (its word, and the prefixes it starts with).
-    pub fn token_ids(&self, t: &Token, out: &mut Vec<u32>) {
-        out.clear();
+    /// Appends the vocabulary ids a token matches (its word, and the prefixes it starts with).
+    pub fn token_ids_into(&self, t: &Token, out: &mut Vec<u32>) {
         if let Some(&i) = self.exact.get(&t.lower) {
             out.push(i);
         }
         if t.kind == TokKind::Punct || self.prefix.is_empty() {
             return;
         }
-        for &l in &self.prefix_lens {
-            if l > t.lower.len() {
-                break;
+        // walk the prefix trie along the token's bytes
+        let b = t.lower.as_bytes();
+        let mut node = 0usize;
+        for (l, c) in b.iter().enumerate() {
+            match self.trie[node].kids.iter().find(|k| k.0 == *c) {
+                Some(&(_, next)) => node = next as usize,
+                None => return,
             }
-            if t.lower.is_char_boundary(l) {
-                if let Some(&i) = self.prefix.get(&t.lower[..l]) {
-                    out.push(i);
-                }
+            let id = self.trie[node].id;
+            if id != u32::MAX && t.lower.is_char_boundary(l + 1) {
+                out.push(id);
             }
         }
     }
@@ -158,6 +209,13 @@ pub enum Elem {
 pub struct Node {
     pub elem: Elem,
     pub optional: bool,
+    /// For a word element: the vocabulary ids of its alternatives, sorted (set by `Vocab::intern`).
+    ids: Box<[u32]>,
+    /// For a group: what each alternative can start with (`None`: anything; set by
+    /// `Vocab::intern`), so alternatives that cannot match at a token are not tried.
+    firsts: Box<[Option<First>]>,
+    /// For a group: the index of its first alternative in `Pattern::alt_needs`.
+    alt_base: u32,
 }
 
 /// A compiled pattern.
@@ -168,6 +226,119 @@ pub struct Pattern {
     pub required: Req,
     /// Every match starts with an actor slot: only tokens where a mention starts need trying.
     slot_first: bool,
+    /// `required` over word ids (set by `Vocab::intern`).
+    need: Need,
+    /// What a match can start with (set by `Vocab::intern`); `None`: any token.
+    first: Option<First>,
+    /// The words each group alternative needs (numbered through `Node::alt_base`): an
+    /// alternative whose words are not all in the sentence is not tried.
+    alt_needs: Vec<Need>,
+}
+
+/// A requirement compiled to word ids, tested against a sentence's bitset of word ids.
+#[derive(Debug, Clone, Default)]
+enum Need {
+    #[default]
+    Nothing,
+    Word(Box<[u32]>),
+    All(Box<[Need]>),
+    Any(Box<[Need]>),
+}
+
+impl Need {
+    /// What a sequence of (numbered) nodes needs: the same as `Req::of_seq`, over word ids.
+    fn of_seq(nodes: &[Node]) -> Need {
+        let mut parts: Vec<Need> = nodes
+            .iter()
+            .filter(|n| !n.optional)
+            .map(Need::of_node)
+            .filter(|r| !matches!(r, Need::Nothing))
+            .collect();
+        match parts.len() {
+            0 => Need::Nothing,
+            1 => parts.pop().expect("one part"),
+            _ => {
+                // single words first: they are the cheapest tests and fail most often
+                parts.sort_by_key(|n| !matches!(n, Need::Word(_)));
+                Need::All(parts.into())
+            }
+        }
+    }
+    fn of_node(n: &Node) -> Need {
+        match &n.elem {
+            Elem::Word(_) => Need::Word(n.ids.clone()),
+            Elem::Slot { types, .. } if !types.is_empty() => Need::Word(n.ids.clone()),
+            Elem::Group(alts) => {
+                let parts: Vec<Need> = alts.iter().map(|a| Need::of_seq(a)).collect();
+                if parts.iter().any(|p| matches!(p, Need::Nothing)) {
+                    Need::Nothing
+                } else {
+                    Need::Any(parts.into())
+                }
+            }
+            _ => Need::Nothing,
+        }
+    }
+    fn holds(&self, present: &[u64]) -> bool {
+        match self {
+            Need::Nothing => true,
+            Need::Word(ids) => ids.iter().any(|&i| {
+                present
+                    .get(i as usize / 64)
+                    .is_some_and(|b| b & (1 << (i % 64)) != 0)
+            }),
+            Need::All(v) => v.iter().all(|r| r.holds(present)),
+            Need::Any(v) => v.iter().any(|r| r.holds(present)),
+        }
+    }
+}
+
+/// The elements a match can begin with: an actor slot and/or words (vocabulary ids, sorted).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct First {
+    slot: bool,
+    ids: Vec<u32>,
+}
+
+impl First {
+    /// The first elements of a pattern; `None` when a match could start anywhere (a gap, `$obj`
+    /// or a class first, or nothing required before the end).
+    fn of(nodes: &[Node]) -> Option<First> {
+        let mut f = First::default();
+        if f.seq(nodes)? {
+            return None;
+        }
+        f.ids.sort_unstable();
+        f.ids.dedup();
+        Some(f)
+    }
+    /// Adds the first elements of `nodes`; `Some(true)` when the sequence can match nothing.
+    fn seq(&mut self, nodes: &[Node]) -> Option<bool> {
+        for n in nodes {
+            let empty = match &n.elem {
+                Elem::Word(_) => {
+                    self.ids.extend_from_slice(&n.ids);
+                    false
+                }
+                Elem::Slot { .. } => {
+                    self.slot = true;
+                    false
+                }
+                Elem::Group(alts) => {
+                    let mut empty = false;
+                    for a in alts {
+                        empty |= self.seq(a)?;
+                    }
+                    empty
+                }
+                Elem::Gap(_) | Elem::Obj | Elem::Class(_) => return None,
+            };
+            if !(empty || n.optional) {
+                return Some(false);
+            }
+        }
+        Some(true)
+    }
 }
 
 /// Words a match needs: all of, any of, one word (with alternatives), or nothing.
@@ -215,55 +386,118 @@ impl Req {
             _ => Req::Nothing,
         }
     }
-    /// Word ids of which every sentence the requirement holds for has at least one, and how
-    /// common they are likely to be (short words such as "to", "the", "'s" count as common);
-    /// `None` when there is no such set (the rule is a candidate for every sentence).
-    fn cover(&self) -> Option<(Vec<u32>, usize)> {
-        match self {
-            Req::Nothing => None,
-            Req::Word(w) => {
-                let cost = w
-                    .iter()
-                    .map(|a| match a {
-                        WordAlt::Exact(x, _) | WordAlt::Prefix(x, _) if x.len() <= 4 => 50,
-                        // actor types: states, persons and governments are in most sentences
-                        WordAlt::Exact(x, _) if x.starts_with("@type:") => {
-                            if matches!(&x[6..], "State" | "Person" | "Government") {
-                                50
-                            } else {
-                                10
-                            }
-                        }
-                        _ => 1,
-                    })
-                    .sum();
-                Some((w.iter().map(|a| a.id()).collect(), cost))
-            }
-            Req::All(v) => v.iter().filter_map(|r| r.cover()).min_by_key(|c| c.1),
-            Req::Any(v) => {
-                let mut out = (Vec::new(), 0);
-                for r in v {
-                    let (ids, cost) = r.cover()?;
-                    out.0.extend(ids);
-                    out.1 += cost;
+    /// How common a word is likely to be: short words such as "to", "the", "'s" and the actor
+    /// types of most sentences count as common.
+    fn word_cost(a: &WordAlt) -> usize {
+        match a {
+            WordAlt::Exact(x, _) | WordAlt::Prefix(x, _) if x.len() <= 4 => 50,
+            // actor types: states, persons and governments are in most sentences
+            WordAlt::Exact(x, _) if x.starts_with("@type:") => {
+                if matches!(&x[6..], "State" | "Person" | "Government") {
+                    50
+                } else {
+                    10
                 }
-                Some(out)
+            }
+            _ => 1,
+        }
+    }
+    /// The requirement as alternatives ("branches"), each a list of clauses: sets of word ids of
+    /// which a sentence must have one. The requirement holds for a sentence when every clause of
+    /// some branch does; with `exact` false that is only necessary (alternatives beyond `limit`
+    /// were merged into one clause), and the requirement itself must be tested as well.
+    fn branches(&self, limit: usize) -> (Vec<Branch>, bool) {
+        match self {
+            Req::Nothing => (vec![Vec::new()], true),
+            Req::Word(w) => (
+                vec![vec![Clause {
+                    ids: w.iter().map(|a| a.id()).collect(),
+                    cost: w.iter().map(Req::word_cost).sum(),
+                }]],
+                true,
+            ),
+            Req::All(v) => {
+                let mut out: Vec<Branch> = vec![Vec::new()];
+                let mut exact = true;
+                for r in v {
+                    let (mut bs, ex) = r.branches(limit);
+                    exact &= ex;
+                    if out.len() * bs.len() > limit {
+                        bs = collapse(bs);
+                        exact = false;
+                    }
+                    out = out
+                        .iter()
+                        .flat_map(|o| {
+                            bs.iter().map(move |b| {
+                                let mut n = o.clone();
+                                n.extend(b.iter().cloned());
+                                n
+                            })
+                        })
+                        .collect();
+                }
+                (out, exact)
+            }
+            Req::Any(v) => {
+                let mut out: Vec<Branch> = Vec::new();
+                let mut exact = true;
+                // alternatives of one clause each make one clause: (a) or (b) is (a or b)
+                let mut single: Option<Clause> = None;
+                for r in v {
+                    let (bs, ex) = r.branches(limit);
+                    exact &= ex;
+                    for b in bs {
+                        if b.is_empty() {
+                            // an alternative that needs nothing: neither does the whole
+                            return (vec![Vec::new()], exact);
+                        }
+                        if b.len() == 1 {
+                            let c = b.into_iter().next().expect("one clause");
+                            match &mut single {
+                                Some(s) => {
+                                    s.ids.extend(c.ids);
+                                    s.cost += c.cost;
+                                }
+                                None => single = Some(c),
+                            }
+                        } else {
+                            out.push(b);
+                        }
+                    }
+                }
+                out.extend(single.map(|c| vec![c]));
+                if out.len() > limit {
+                    return (collapse(out), false);
+                }
+                (out, exact)
             }
         }
     }
-    fn holds(&self, present: &[u64]) -> bool {
-        match self {
-            Req::Nothing => true,
-            Req::Word(w) => w.iter().any(|a| {
-                let i = a.id() as usize;
-                present
-                    .get(i / 64)
-                    .is_some_and(|b| b & (1 << (i % 64)) != 0)
-            }),
-            Req::All(v) => v.iter().all(|r| r.holds(present)),
-            Req::Any(v) => v.iter().any(|r| r.holds(present)),
-        }
+}
+
+/// A set of word ids of which a sentence must have one, and how common they are likely to be.
+#[derive(Debug, Clone)]
+struct Clause {
+    ids: Vec<u32>,
+    cost: usize,
+}
+
+type Branch = Vec<Clause>;
+
+/// One branch that every sentence matching one of `bs` satisfies: the union of the most
+/// selective clause of each.
+fn collapse(bs: Vec<Branch>) -> Vec<Branch> {
+    let mut ids = Vec::new();
+    let mut cost = 0;
+    for b in bs {
+        let Some(c) = b.into_iter().min_by_key(|c| c.cost) else {
+            return vec![Vec::new()];
+        };
+        ids.extend(c.ids);
+        cost += c.cost;
     }
+    vec![vec![Clause { ids, cost }]]
 }
 
 const DEFAULT_GAP: usize = 6;
@@ -289,6 +523,9 @@ pub fn parse_pattern(src: &str) -> Result<Pattern, String> {
         nodes,
         required,
         slot_first,
+        need: Need::Nothing,
+        first: None,
+        alt_needs: Vec::new(),
     })
 }
 
@@ -298,7 +535,7 @@ fn can_start(nodes: &[Node], p: usize, v: &SentenceView) -> bool {
         return true;
     };
     // an optional element: the match starts with it or with what follows it
-    elem_can_start(&first.elem, p, v) || (first.optional && can_start(&nodes[1..], p, v))
+    elem_can_start(first, p, v) || (first.optional && can_start(&nodes[1..], p, v))
 }
 
 /// Does every match of `nodes` begin with an actor slot?
@@ -314,13 +551,13 @@ fn starts_with_slot(nodes: &[Node]) -> bool {
     here && (!first.optional || starts_with_slot(&nodes[1..]))
 }
 
-fn elem_can_start(elem: &Elem, p: usize, v: &SentenceView) -> bool {
-    match elem {
-        Elem::Word(w) => v.word_at(w, p),
+fn elem_can_start(node: &Node, p: usize, v: &SentenceView) -> bool {
+    match &node.elem {
+        Elem::Word(_) => v.word_at(&node.ids, p),
         Elem::Slot { .. } => {
-            !v.starts[p].is_empty()
+            v.starts(p).is_some_and(|s| !s.is_empty())
                 || (matches!(v.toks[p].lower.as_str(), "the" | "a" | "an")
-                    && !v.starts[p + 1].is_empty())
+                    && v.starts(p + 1).is_some_and(|s| !s.is_empty()))
         }
         Elem::Group(alts) => alts.iter().any(|a| can_start(a, p, v)),
         _ => true,
@@ -412,6 +649,9 @@ fn parse_seq(toks: &[String], pos: &mut usize, in_group: bool) -> Result<Vec<Nod
                         nodes.push(Node {
                             elem: Elem::Group(alts),
                             optional: false,
+                            ids: Box::default(),
+                            firsts: Box::default(),
+                            alt_base: 0,
                         });
                         break;
                     }
@@ -420,6 +660,9 @@ fn parse_seq(toks: &[String], pos: &mut usize, in_group: bool) -> Result<Vec<Nod
                         nodes.push(Node {
                             elem: Elem::Group(alts),
                             optional: true,
+                            ids: Box::default(),
+                            firsts: Box::default(),
+                            alt_base: 0,
                         });
                         break;
                     }
@@ -506,7 +749,13 @@ fn parse_elem(t: &str) -> Result<Node, String> {
         }
         Elem::Word(alts)
     };
-    Ok(Node { elem, optional })
+    Ok(Node {
+        elem,
+        optional,
+        ids: Box::default(),
+        firsts: Box::default(),
+        alt_base: 0,
+    })
 }
 
 /// A successful match.
@@ -525,19 +774,25 @@ pub struct Match {
 pub struct SentenceView<'a> {
     pub toks: &'a [Token],
     pub mentions: &'a [Mention],
-    /// Mention index starting at each token (first one), for slots.
-    pub starts: Vec<Vec<usize>>,
+    /// Mentions starting at each token (indices into `start_list`, `n + 2` entries), for slots.
+    start_at: Vec<u32>,
+    start_list: Vec<usize>,
     /// Token is inside a subject-role mention (gaps may not skip it).
     pub blocked: Vec<bool>,
     pub money_at: Vec<Option<usize>>,
     pub date_at: Vec<Option<usize>>,
     pub actor_types: Vec<String>,
-    /// Vocabulary ids of each token.
-    pub tok_ids: Vec<Vec<u32>>,
+    /// Vocabulary ids of each token: `ids[id_at[p]..id_at[p + 1]]`.
+    id_at: Vec<u32>,
+    ids: Vec<u32>,
+    /// (vocabulary id, token) pairs, sorted: where each word of the sentence is.
+    by_id: Vec<(u32, u32)>,
     /// Bitset of the vocabulary ids present in the sentence.
     pub present: Vec<u64>,
     /// Tokens where a slot can start: a mention, or "the/a/an" right before one.
     pub slot_starts: Vec<usize>,
+    /// The same as a flag per token.
+    slot_start: Vec<bool>,
 }
 
 impl<'a> SentenceView<'a> {
@@ -551,26 +806,39 @@ impl<'a> SentenceView<'a> {
     ) -> Self {
         let n = toks.len();
         let mut present = vec![0u64; vocab.len() / 64 + 1];
-        let tok_ids: Vec<Vec<u32>> = toks
-            .iter()
-            .map(|t| {
-                let mut ids = Vec::new();
-                vocab.token_ids(t, &mut ids);
-                for &i in &ids {
-                    present[i as usize / 64] |= 1 << (i % 64);
-                }
-                ids
-            })
-            .collect();
+        let mut id_at = Vec::with_capacity(n + 1);
+        let mut ids = Vec::with_capacity(n);
+        let mut by_id = Vec::with_capacity(n);
+        for (p, t) in toks.iter().enumerate() {
+            id_at.push(ids.len() as u32);
+            let from = ids.len();
+            vocab.token_ids_into(t, &mut ids);
+            for &i in &ids[from..] {
+                present[i as usize / 64] |= 1 << (i % 64);
+                by_id.push((i, p as u32));
+            }
+        }
+        id_at.push(ids.len() as u32);
+        by_id.sort_unstable();
         for kind in &mention_types {
             if let Some(i) = vocab.type_id(kind) {
                 present[i as usize / 64] |= 1 << (i % 64);
             }
         }
-        let mut starts = vec![Vec::new(); n + 1];
+        // mentions by start token, in mention order (a counting sort)
+        let mut start_at = vec![0u32; n + 2];
+        for m in mentions {
+            start_at[m.start + 1] += 1;
+        }
+        for p in 0..=n {
+            start_at[p + 1] += start_at[p];
+        }
+        let mut fill: Vec<u32> = start_at[..=n].to_vec();
+        let mut start_list = vec![0usize; mentions.len()];
         let mut blocked = vec![false; n];
         for (k, m) in mentions.iter().enumerate() {
-            starts[m.start].push(k);
+            start_list[fill[m.start] as usize] = k;
+            fill[m.start] += 1;
             // a country adjective ("uses Afghan soil to ...") does not end a gap
             if m.role == Role::Subject && m.kind != crate::actors::MentionKind::Demonym {
                 for b in blocked.iter_mut().take(m.end).skip(m.start) {
@@ -591,32 +859,78 @@ impl<'a> SentenceView<'a> {
         for &(s, e) in dates {
             date_at[s] = Some(e);
         }
-        let slot_starts = (0..n)
-            .filter(|&p| {
-                !starts[p].is_empty()
-                    || (matches!(toks[p].lower.as_str(), "the" | "a" | "an")
-                        && !starts[p + 1].is_empty())
+        let has_start = |p: usize| start_at[p + 1] > start_at[p];
+        let slot_start: Vec<bool> = (0..n)
+            .map(|p| {
+                has_start(p)
+                    || (matches!(toks[p].lower.as_str(), "the" | "a" | "an") && has_start(p + 1))
             })
             .collect();
+        let slot_starts = (0..n).filter(|&p| slot_start[p]).collect();
         SentenceView {
+            slot_start,
             slot_starts,
             toks,
             mentions,
-            starts,
+            start_at,
+            start_list,
             blocked,
             money_at,
             date_at,
             actor_types: mention_types,
-            tok_ids,
+            id_at,
+            ids,
+            by_id,
             present,
         }
     }
 
-    /// Does token `p` match one of the word alternatives?
-    fn word_at(&self, alts: &[WordAlt], p: usize) -> bool {
-        self.tok_ids
-            .get(p)
-            .is_some_and(|ids| alts.iter().any(|a| ids.contains(&a.id())))
+    /// The mentions starting at token `p` (`None` past the end of the sentence).
+    fn starts(&self, p: usize) -> Option<&[usize]> {
+        if p + 1 >= self.start_at.len() {
+            return None;
+        }
+        Some(&self.start_list[self.start_at[p] as usize..self.start_at[p + 1] as usize])
+    }
+
+    /// Does token `p` match one of the word ids (sorted)?
+    fn word_at(&self, alts: &[u32], p: usize) -> bool {
+        if p + 1 >= self.id_at.len() {
+            return false;
+        }
+        let tok = &self.ids[self.id_at[p] as usize..self.id_at[p + 1] as usize];
+        tok.iter().any(|i| {
+            if alts.len() <= 8 {
+                alts.contains(i)
+            } else {
+                alts.binary_search(i).is_ok()
+            }
+        })
+    }
+
+    /// Can something with these first elements match at token `p`?
+    fn may_start(&self, first: &First, p: usize) -> bool {
+        (first.slot && self.slot_start.get(p).copied().unwrap_or(false))
+            || self.word_at(&first.ids, p)
+    }
+
+    /// Tokens where a match of a pattern with these first elements can start, in order.
+    fn start_tokens(&self, first: &First, out: &mut Vec<usize>) {
+        out.clear();
+        if first.slot {
+            out.extend_from_slice(&self.slot_starts);
+        }
+        for &id in &first.ids {
+            let from = self.by_id.partition_point(|&(i, _)| i < id);
+            out.extend(
+                self.by_id[from..]
+                    .iter()
+                    .take_while(|&&(i, _)| i == id)
+                    .map(|&(_, p)| p as usize),
+            );
+        }
+        out.sort_unstable();
+        out.dedup();
     }
 }
 
@@ -626,6 +940,8 @@ struct State {
     tgt: Option<usize>,
     obj: Option<(usize, usize)>,
     words: Vec<usize>,
+    /// Whether the sentence has the words of each group alternative (`Pattern::alt_needs`).
+    alt_ok: Vec<bool>,
 }
 
 /// A cheap snapshot of the state to backtrack to.
@@ -689,19 +1005,25 @@ impl<'a> Frame<'a> {
 impl Pattern {
     /// Quick check: every required word occurs in the sentence.
     pub fn may_match(&self, v: &SentenceView) -> bool {
-        self.required.holds(&v.present)
+        self.need.holds(&v.present)
     }
 
     /// All matches, at most one per start token.
     pub fn find(&self, v: &SentenceView) -> Vec<Match> {
         let mut out = Vec::new();
-        let mut st = State::default();
-        let all: Vec<usize>;
+        let mut st = State {
+            alt_ok: self.alt_needs.iter().map(|n| n.holds(&v.present)).collect(),
+            ..State::default()
+        };
+        let mut some: Vec<usize> = Vec::new();
         let starts: &[usize] = if self.slot_first {
             &v.slot_starts
+        } else if let Some(first) = &self.first {
+            v.start_tokens(first, &mut some);
+            &some
         } else {
-            all = (0..v.toks.len()).collect();
-            &all
+            some.extend(0..v.toks.len());
+            &some
         };
         for &start in starts {
             if !can_start(&self.nodes, start, v) {
@@ -791,9 +1113,10 @@ fn match_node(
     initial: bool,
 ) -> Option<usize> {
     let n = v.toks.len();
-    match &f.nodes[f.i].elem {
-        Elem::Word(alts) => {
-            if p < n && v.word_at(alts, p) {
+    let node = &f.nodes[f.i];
+    match &node.elem {
+        Elem::Word(_) => {
+            if p < n && v.word_at(&node.ids, p) {
                 st.words.push(p);
                 match_seq(&f.advance(), p + 1, v, st, false)
             } else {
@@ -815,14 +1138,14 @@ fn match_node(
         } => {
             // a slot takes its determiner along: "with the United States"
             let p = if p < n
-                && v.starts[p].is_empty()
+                && v.starts(p).is_some_and(|s| s.is_empty())
                 && matches!(v.toks[p].lower.as_str(), "the" | "a" | "an")
             {
                 p + 1
             } else {
                 p
             };
-            for &mi in v.starts.get(p)? {
+            for &mi in v.starts(p)? {
                 let m = &v.mentions[mi];
                 if !types.is_empty() && !types.iter().any(|t| *t == v.actor_types[mi]) {
                     continue;
@@ -916,7 +1239,15 @@ fn match_node(
         }
         Elem::Group(alts) => {
             let after = f.advance();
-            for alt in alts {
+            for (k, alt) in alts.iter().enumerate() {
+                if !st.alt_ok[node.alt_base as usize + k] {
+                    continue;
+                }
+                if let Some(Some(first)) = node.firsts.get(k) {
+                    if !v.may_start(first, p) {
+                        continue;
+                    }
+                }
                 let saved = st.mark();
                 let inner = Frame {
                     nodes: alt,
@@ -1183,55 +1514,108 @@ mod tests {
     }
 }
 
-/// Which rules can fire in a sentence, from the words it has: each rule is filed under the
-/// words of its most selective required element, so a sentence only tries the rules whose
-/// trigger words it contains (instead of testing every rule's requirements).
+/// Which rules can fire in a sentence, from the words it has. Each rule's requirement is
+/// reduced to branches of clauses (sets of words of which a sentence must have one, see
+/// `Req::branches`); a branch is filed under the words of its most selective clause, and a
+/// sentence tests the branches filed under its words: a rule is a candidate when all clauses of
+/// one of its branches hold. For most rules that is exactly their requirement; the others
+/// (`inexact`) are tested with `Pattern::may_match` as well.
 #[derive(Debug, Clone, Default)]
 pub struct RuleIndex {
+    /// The branches filed under each word id.
     by_word: Vec<Vec<u32>>,
+    /// The clauses of branch `b`: `clause_at[branch_at[b]..branch_at[b + 1]]`, and the ids of
+    /// clause `c`: `ids[clause_at[c]..clause_at[c + 1]]`.
+    branch_at: Vec<u32>,
+    clause_at: Vec<u32>,
+    ids: Vec<u32>,
+    /// The rule of each branch.
+    branch_rule: Vec<u32>,
+    /// Rules with a branch that needs no word.
     always: Vec<u32>,
+    /// Rules for which the branches are only a necessary condition.
+    pub inexact: Vec<bool>,
     rules: usize,
 }
 
+/// The most branches a rule's requirement is expanded to.
+const MAX_BRANCHES: usize = 64;
+
 impl RuleIndex {
     pub fn new(rules: &[Rule], vocab: &Vocab) -> Self {
-        let mut by_word = vec![Vec::new(); vocab.len() + 1];
-        let mut always = Vec::new();
+        let mut ix = RuleIndex {
+            by_word: vec![Vec::new(); vocab.len() + 1],
+            rules: rules.len(),
+            ..Default::default()
+        };
         for (ri, r) in rules.iter().enumerate() {
-            match r.pattern.required.cover() {
-                Some((ids, _)) => {
-                    for id in ids {
-                        let l: &mut Vec<u32> = &mut by_word[id as usize];
-                        if l.last() != Some(&(ri as u32)) {
-                            l.push(ri as u32);
+            let (branches, exact) = r.pattern.required.branches(MAX_BRANCHES);
+            ix.inexact.push(!exact);
+            for mut b in branches {
+                if b.is_empty() {
+                    if ix.always.last() != Some(&(ri as u32)) {
+                        ix.always.push(ri as u32);
+                    }
+                    continue;
+                }
+                let bi = ix.branch_rule.len() as u32;
+                ix.branch_rule.push(ri as u32);
+                ix.branch_at.push(ix.clause_at.len() as u32);
+                // the most selective clause first: the branch is filed under its words
+                b.sort_by_key(|c| c.cost);
+                for (k, c) in b.iter_mut().enumerate() {
+                    c.ids.sort_unstable();
+                    c.ids.dedup();
+                    if k == 0 {
+                        for &id in &c.ids {
+                            ix.by_word[id as usize].push(bi);
                         }
                     }
+                    ix.clause_at.push(ix.ids.len() as u32);
+                    ix.ids.extend_from_slice(&c.ids);
                 }
-                None => always.push(ri as u32),
             }
         }
-        RuleIndex {
-            by_word,
-            always,
-            rules: rules.len(),
-        }
+        ix.branch_at.push(ix.clause_at.len() as u32);
+        ix.clause_at.push(ix.ids.len() as u32);
+        ix
     }
 
     /// The candidate rules for a sentence, in rule order.
     pub fn candidates(&self, present: &[u64]) -> Vec<usize> {
+        let has = |i: u32| {
+            present
+                .get(i as usize / 64)
+                .is_some_and(|b| b & (1 << (i % 64)) != 0)
+        };
         let mut mark = vec![0u64; self.rules / 64 + 1];
-        let mut set = |ri: u32| mark[ri as usize / 64] |= 1 << (ri % 64);
+        for &r in &self.always {
+            mark[r as usize / 64] |= 1 << (r % 64);
+        }
         for (wi, &bits) in present.iter().enumerate() {
             let mut b = bits;
             while b != 0 {
                 let id = wi * 64 + b.trailing_zeros() as usize;
                 b &= b - 1;
-                if let Some(l) = self.by_word.get(id) {
-                    l.iter().for_each(|&ri| set(ri));
+                for &bi in self.by_word.get(id).map(|l| l.as_slice()).unwrap_or(&[]) {
+                    let r = self.branch_rule[bi as usize];
+                    if mark[r as usize / 64] & (1 << (r % 64)) != 0 {
+                        continue;
+                    }
+                    let bi = bi as usize;
+                    let clauses = self.branch_at[bi] as usize..self.branch_at[bi + 1] as usize;
+                    // the first clause holds: the branch was reached through one of its words
+                    let holds = clauses.skip(1).all(|c| {
+                        self.ids[self.clause_at[c] as usize..self.clause_at[c + 1] as usize]
+                            .iter()
+                            .any(|&i| has(i))
+                    });
+                    if holds {
+                        mark[r as usize / 64] |= 1 << (r % 64);
+                    }
                 }
             }
         }
-        self.always.iter().for_each(|&ri| set(ri));
         let mut out = Vec::new();
         for (wi, &bits) in mark.iter().enumerate() {
             let mut b = bits;

@@ -103,7 +103,7 @@ pub fn tokenize(
     let s = &text[from..to];
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let n = chars.len();
-    let mut toks: Vec<Token> = Vec::new();
+    let mut toks: Vec<Token> = Vec::with_capacity(s.len() / 5 + 4);
     let mut i = 0;
     let mut space = true;
     let byte_at = |k: usize| if k < n { from + chars[k].0 } else { to };
@@ -131,9 +131,7 @@ pub fn tokenize(
             if dotted >= 2 {
                 i = j;
                 kind = TokKind::Word;
-                for &(_, ch) in &chars[start..i] {
-                    text_norm.push(ch);
-                }
+                text_norm = String::from(&text[byte_at(start)..byte_at(i)]);
             } else {
                 let numeric = c.is_ascii_digit();
                 while i < n {
@@ -170,14 +168,22 @@ pub fn tokenize(
                     }
                 }
                 let end = i;
-                // Abbreviation with its period: "Gen.", "Sep.", "Sgt.", single initials "J."
-                for &(_, ch) in &chars[start..end] {
-                    text_norm.push(
-                        norm_char(ch)
-                            .map(|s| s.chars().next().unwrap())
-                            .unwrap_or(ch),
-                    );
+                // room for the period of an abbreviation
+                let raw = &text[byte_at(start)..byte_at(end)];
+                text_norm = String::with_capacity(raw.len() + 1);
+                if raw.is_ascii() {
+                    // no ASCII character of a word or number is normalised
+                    text_norm.push_str(raw);
+                } else {
+                    for &(_, ch) in &chars[start..end] {
+                        text_norm.push(
+                            norm_char(ch)
+                                .map(|s| s.chars().next().unwrap())
+                                .unwrap_or(ch),
+                        );
+                    }
                 }
+                // Abbreviation with its period: "Gen.", "Sep.", "Sgt.", single initials "J."
                 kind = if numeric {
                     TokKind::Number
                 } else {
@@ -269,7 +275,13 @@ pub fn tokenize(
         if text_norm.is_empty() {
             continue;
         }
-        let lower = text_norm.to_lowercase();
+        let lower = if text_norm.is_ascii() {
+            let mut l = text_norm.clone();
+            l.make_ascii_lowercase();
+            l
+        } else {
+            text_norm.to_lowercase()
+        };
         toks.push(Token {
             text: text_norm,
             lower,
@@ -346,8 +358,18 @@ pub fn is_heading(line: &str) -> bool {
     if line.len() > 400 {
         return false;
     }
-    let words: Vec<&str> = line.split_whitespace().collect();
-    if words.is_empty() {
+    // words; content words (four letters or more) and the capitalised ones among them
+    let (mut words, mut content, mut caps) = (0usize, 0usize, 0usize);
+    for w in line.split_whitespace() {
+        words += 1;
+        if w.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
+            content += 1;
+            if w.chars().next().is_some_and(|c| c.is_uppercase()) {
+                caps += 1;
+            }
+        }
+    }
+    if words == 0 {
         return true;
     }
     let last = line.trim_end().chars().last().unwrap_or(' ');
@@ -355,32 +377,31 @@ pub fn is_heading(line: &str) -> bool {
         last,
         '.' | '!' | '"' | '\u{201D}' | '\'' | '\u{2019}' | ':' | ';' | ')'
     );
-    let content: Vec<&&str> = words
-        .iter()
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
-        .collect();
-    let caps = content
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
-        .count();
-    let title_case = !content.is_empty() && caps * 10 >= content.len() * 7;
-    if !terminal && last != '?' && words.len() <= 25 {
+    let title_case = content > 0 && caps * 10 >= content * 7;
+    if !terminal && last != '?' && words <= 25 {
         return true;
     }
-    if title_case && words.len() <= 20 && (last == '?' || !terminal) {
+    if title_case && words <= 20 && (last == '?' || !terminal) {
         return true;
     }
     false
 }
 
 /// Split a paragraph's tokens into sentences.
-pub fn split_sentences(tokens: Vec<Token>) -> Vec<Sentence> {
-    let mut out = Vec::new();
-    let mut cur: Vec<Token> = Vec::new();
-    let n = tokens.len();
-    let mut iter = tokens.into_iter().enumerate().peekable();
+pub fn split_sentences(mut tokens: Vec<Token>) -> Vec<Sentence> {
+    // first where sentences start, then the token vector is cut there (each token moves once)
+    let mut cuts: Vec<usize> = Vec::new();
+    // the current sentence is tokens[cur..]
+    let mut cur = 0;
     let mut pending_end = false;
-    while let Some((_k, t)) = iter.next() {
+    let mut cut = |at: usize, cur: &mut usize| {
+        if at > *cur {
+            cuts.push(at);
+            *cur = at;
+        }
+    };
+    for k in 0..tokens.len() {
+        let t = &tokens[k];
         let is_final = matches!(t.text.as_str(), "." | "!" | "?" | "...");
         // a quote right after the period closes the sentence; one after a space opens the next
         let closes = pending_end && matches!(t.text.as_str(), "\"" | "'" | ")") && !t.space_before;
@@ -388,42 +409,45 @@ pub fn split_sentences(tokens: Vec<Token>) -> Vec<Sentence> {
             // decide whether the sentence really ended before this token
             let starts_upper = t.is_capitalised() || t.kind == TokKind::Number || t.text == "\"";
             if starts_upper {
-                flush(&mut cur, &mut out);
+                cut(k, &mut cur);
             }
             pending_end = false;
         }
-        cur.push(t);
         if closes {
             continue;
         }
         if is_final {
             pending_end = true;
-        } else if cur
-            .last()
-            .is_some_and(|t| t.text.ends_with('.') && t.text.len() > 1)
-        {
+        } else if t.text.ends_with('.') && t.text.len() > 1 {
             // an acronym such as "U.S." can end a sentence when a capitalised word that opens
             // sentences follows; we only split on common sentence openers to stay safe.
-            if let Some((_, next)) = iter.peek() {
-                let last = cur.last().unwrap();
+            if let Some(next) = tokens.get(k + 1) {
+                let last = t;
                 let acronym_end = SENTENCE_OPENERS.contains(&next.text.as_str())
                     && last.text.matches('.').count() >= 2;
                 // a single capital with a period after a lower-case word is a name ("posted on
                 // X."), not an initial ("Donald J. Trump"), when a capitalised word follows
                 let letter_end = last.text.chars().count() == 2
-                    && cur.len() >= 2
-                    && cur[cur.len() - 2].kind == TokKind::Word
-                    && !cur[cur.len() - 2].is_capitalised()
+                    && k + 1 - cur >= 2
+                    && tokens[k - 1].kind == TokKind::Word
+                    && !tokens[k - 1].is_capitalised()
                     && next.is_capitalised()
                     && next.space_before;
                 if acronym_end || letter_end {
-                    flush(&mut cur, &mut out);
+                    cut(k + 1, &mut cur);
                 }
             }
         }
     }
-    let _ = n;
-    flush(&mut cur, &mut out);
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    for &at in cuts.iter().rev() {
+        let toks = tokens.split_off(at);
+        out.push(sentence(toks));
+    }
+    if !tokens.is_empty() {
+        out.push(sentence(tokens));
+    }
+    out.reverse();
     out
 }
 
@@ -454,22 +478,18 @@ const SENTENCE_OPENERS: &[&str] = &[
     "Later",
 ];
 
-fn flush(cur: &mut Vec<Token>, out: &mut Vec<Sentence>) {
-    if cur.is_empty() {
-        return;
-    }
-    let toks = std::mem::take(cur);
+fn sentence(toks: Vec<Token>) -> Sentence {
     let start = toks[0].start;
     let end = toks.last().unwrap().end;
     let cstart = toks[0].cstart;
     let cend = toks.last().unwrap().cend;
-    out.push(Sentence {
+    Sentence {
         tokens: toks,
         start,
         end,
         cstart,
         cend,
-    });
+    }
 }
 
 /// All prose sentences of a document.
