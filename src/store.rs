@@ -270,11 +270,18 @@ pub fn doc_quads(
             q(n.clone(), ag("targetCountry"), lit(&e.target.country));
         }
         if !e.source.country.is_empty() && !e.target.country.is_empty() {
-            q(
-                n.clone(),
-                ag("dyad"),
-                lit(&format!("{}-{}", e.source.country, e.target.country)),
-            );
+            let dyad = lit(&format!("{}-{}", e.source.country, e.target.country));
+            // the dyad again under a predicate of the quad class's family: the cooperation (or
+            // conflict) between two countries is one index lookup, not a scan of the dyad
+            let family = match e.quad_class.as_str() {
+                "verbalCooperation" | "materialCooperation" => Some("cooperationDyad"),
+                "verbalConflict" | "materialConflict" => Some("conflictDyad"),
+                _ => None,
+            };
+            if let Some(f) = family {
+                q(n.clone(), ag(f), dyad.clone());
+            }
+            q(n.clone(), ag("dyad"), dyad);
         }
         if !e.cameo.is_empty() {
             q(n.clone(), ag("cameo"), lit(&e.cameo));
