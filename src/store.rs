@@ -471,6 +471,16 @@ impl GraphStore {
         // forget what is known first: a failed rebuild leaves the cache empty, not stale
         *cache = summary::Cache::default();
         *cache = summary::rebuild(&self.store)?;
+        drop(cache);
+        self.flush()
+    }
+
+    /// Write what transactions left in RocksDB's memtables (and write-ahead log) to table files.
+    /// Every process that opens the store read-only replays the log, so a writer flushes when it
+    /// is done: after an ingest of 1M edges the log of the summary updates made each later
+    /// `query` spend some 30 ms more opening the store.
+    pub fn flush(&self) -> Result<()> {
+        self.store.flush()?;
         Ok(())
     }
 
@@ -662,6 +672,7 @@ impl GraphStore {
         let preds = summary::EdgePredicates::new();
         let delta = summary::graph_tally(&self.store, &g, &preds, -1)?;
         self.apply_summary(&delta, Some(&g))?;
+        self.flush()?;
         Ok(true)
     }
 

@@ -560,3 +560,62 @@ fn example_queries_answer_as_expected() {
     );
     assert!(!first.is_empty());
 }
+
+/// The paged listing queries: their pages, OFFSET after OFFSET, hold exactly the rows of the
+/// same query without LIMIT.
+#[test]
+fn listing_queries_page_through_every_row() {
+    let dir = tmp("pages");
+    let store = dir.join("store");
+    let f = corpus(&dir, 2);
+    let o = ingest(&store, &[f.to_str().unwrap(), SEED]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (name, edit) in [
+        ("edges-of-actor.rq", None),
+        // the seed's dyad has few dated cooperation edges: a busier one pages more
+        (
+            "cooperation-since.rq",
+            Some((
+                "\"USA-PAK\" \"PAK-USA\"",
+                "\"USA-CHN\" \"CHN-USA\" \"USA-PAK\" \"PAK-USA\" \"USA-UKR\" \"UKR-USA\"",
+            )),
+        ),
+    ] {
+        let mut text = std::fs::read_to_string(root().join("ontology/queries").join(name)).unwrap();
+        if let Some((from, to)) = edit {
+            assert!(text.contains(from));
+            text = text.replace(from, to);
+        }
+        let page_clause = "LIMIT 50 OFFSET 0";
+        assert!(
+            text.contains(page_clause),
+            "{name} pages with {page_clause}"
+        );
+        let whole = rows(&store, &text.replace(page_clause, ""));
+        // pages of 10 edges, so that this small store fills several
+        let mut paged = Vec::new();
+        let mut pages = 0;
+        for k in 0.. {
+            let page = rows(
+                &store,
+                &text.replace(page_clause, &format!("LIMIT 10 OFFSET {}", 10 * k)),
+            );
+            if page.is_empty() {
+                break;
+            }
+            assert!(page.len() <= 10, "{name}: a page of {} rows", page.len());
+            pages += 1;
+            paged.extend(page);
+        }
+        assert!(
+            pages >= 2,
+            "{name}: {} rows in {pages} page(s): page more",
+            whole.len()
+        );
+        paged.sort();
+        paged.dedup();
+        let mut whole_set = whole.clone();
+        whole_set.dedup();
+        assert_eq!(paged, whole_set, "{name}: the pages hold every row, once");
+    }
+}
