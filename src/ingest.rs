@@ -172,6 +172,8 @@ pub fn ingest(
         &mut queued_quads,
         true,
     )?;
+    // leave no write-ahead log for every later reader to replay
+    store.flush()?;
     pb.finish_and_clear();
     report.stats.actors = actors.len();
     report.seconds = t0.elapsed().as_secs_f64();

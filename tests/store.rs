@@ -1,7 +1,10 @@
-//! The graph in Oxigraph: ingest, idempotence, atomic documents, SPARQL and the example queries.
+//! The graph in Oxigraph: ingest, idempotence, atomic documents, the summary graph, SPARQL and
+//! the example queries.
 
 mod common;
+use actorgraph::store::{summary, GraphStore};
 use common::*;
+use oxigraph::model::{GraphNameRef, NamedNode, Quad, Term};
 use std::path::Path;
 
 const SEED: &str = "seeds/pakistan-us-security-cooperation.txt";
@@ -170,6 +173,224 @@ fn graphs(nq: &str) -> std::collections::BTreeMap<String, Vec<String>> {
     m
 }
 
+/// Sorted result rows (CSV without the header) of a query.
+fn rows(store: &Path, q: &str) -> Vec<String> {
+    let mut v: Vec<String> = query(store, q, "csv")
+        .lines()
+        .skip(1)
+        .map(|l| l.trim_end().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Each aggregate of the summary graph, computed from scratch over the edges and read from the
+/// summary: (what, from the edges, from the summary).
+const SUMMARY_CHECKS: [(&str, &str, &str); 7] = [
+    (
+        "edges per (source, relation, target)",
+        "SELECT ?s ?r ?t (COUNT(?e) AS ?n) WHERE { ?e a ?r ; ag:source ?s ; ag:target ?t ; ag:negated false } GROUP BY ?s ?r ?t",
+        "SELECT ?s ?r ?t ?n WHERE { GRAPH <https://w3id.org/actorgraph/id/graph/summary> { ?x a ag:RelationSummary ; ag:fromActor ?s ; ag:relationType ?r ; ag:toActor ?t ; ag:edgeCount ?n } }",
+    ),
+    (
+        "deduplicated direct triples",
+        "SELECT DISTINCT ?s ?r ?t WHERE { ?e a ?r ; ag:source ?s ; ag:target ?t ; ag:negated false }",
+        "SELECT ?s ?r ?t WHERE { GRAPH <https://w3id.org/actorgraph/id/graph/summary> { ?s ?r ?t } FILTER(isIRI(?t) && STRSTARTS(STR(?s), \"https://w3id.org/actorgraph/id/actor/\")) }",
+    ),
+    (
+        "edges per (source, relation, target, year, currency)",
+        "SELECT ?s ?r ?t ?y ?c (COUNT(?e) AS ?n) WHERE { ?e a ?r ; ag:source ?s ; ag:target ?t ; ag:negated false . OPTIONAL { ?e ag:date ?d } OPTIONAL { ?e ag:amount ?amount ; ag:currency ?c } BIND(SUBSTR(STR(?d), 1, 4) AS ?y) } GROUP BY ?s ?r ?t ?y ?c",
+        "SELECT ?s ?r ?t ?y ?c ?n WHERE { GRAPH <https://w3id.org/actorgraph/id/graph/summary> { ?x a ag:RelationYearSummary ; ag:fromActor ?s ; ag:relationType ?r ; ag:toActor ?t ; ag:edgeCount ?n OPTIONAL { ?x ag:year ?year } OPTIONAL { ?x ag:amountCurrency ?c } } BIND(STR(?year) AS ?y) }",
+    ),
+    (
+        "amount sums per (source, relation, target, year, currency)",
+        "SELECT ?s ?r ?t ?y ?c (SUM(?amount) AS ?sum) WHERE { ?e a ?r ; ag:source ?s ; ag:target ?t ; ag:negated false ; ag:amount ?amount ; ag:currency ?c . OPTIONAL { ?e ag:date ?d } BIND(SUBSTR(STR(?d), 1, 4) AS ?y) } GROUP BY ?s ?r ?t ?y ?c",
+        "SELECT ?s ?r ?t ?y ?c ?sum WHERE { GRAPH <https://w3id.org/actorgraph/id/graph/summary> { ?x ag:fromActor ?s ; ag:relationType ?r ; ag:toActor ?t ; ag:amountCurrency ?c ; ag:amountSum ?sum OPTIONAL { ?x ag:year ?year } } BIND(STR(?year) AS ?y) }",
+    ),
+    (
+        "edges per (actor, quad class) as source, as target and in all",
+        "SELECT ?a ?q (SUM(?src) AS ?s) (SUM(?tgt) AS ?t) (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e ag:quadClass ?q ; ag:negated false . { ?e ag:source ?a BIND(1 AS ?src) BIND(0 AS ?tgt) } UNION { ?e ag:target ?a BIND(0 AS ?src) BIND(1 AS ?tgt) } } GROUP BY ?a ?q",
+        "SELECT ?a ?q ?s ?t ?n WHERE { GRAPH <https://w3id.org/actorgraph/id/graph/summary> { ?x a ag:ActorSummary ; ag:actor ?a ; ag:summaryQuadClass ?q ; ag:asSource ?s ; ag:asTarget ?t ; ag:edgeCount ?n } }",
+    ),
+    (
+        "conflict edges per actor",
+        "SELECT ?a (COUNT(DISTINCT ?e) AS ?n) WHERE { VALUES ?q { ag:verbalConflict ag:materialConflict } ?e ag:quadClass ?q ; ag:negated false ; ag:source|ag:target ?a } GROUP BY ?a",
+        "SELECT ?a ?n WHERE { GRAPH <https://w3id.org/actorgraph/id/graph/summary> { ?a ag:conflictEdges ?n } }",
+    ),
+    (
+        "cooperation edges per actor",
+        "SELECT ?a (COUNT(DISTINCT ?e) AS ?n) WHERE { VALUES ?q { ag:verbalCooperation ag:materialCooperation } ?e ag:quadClass ?q ; ag:negated false ; ag:source|ag:target ?a } GROUP BY ?a",
+        "SELECT ?a ?n WHERE { GRAPH <https://w3id.org/actorgraph/id/graph/summary> { ?a ag:cooperationEdges ?n } }",
+    ),
+];
+
+/// The summary graph equals a from-scratch aggregate of the edges, and is marked complete.
+fn assert_summary_exact(store: &Path, when: &str) {
+    for (what, from_edges, from_summary) in SUMMARY_CHECKS {
+        let want = rows(store, from_edges);
+        let got = rows(store, from_summary);
+        assert_eq!(want, got, "summary: {what}, {when}");
+    }
+    assert_eq!(
+        query(
+            store,
+            "ASK { GRAPH <https://w3id.org/actorgraph/id/graph/meta> { <https://w3id.org/actorgraph/id/graph/summary> ag:summaryState \"complete-1\" } }",
+            "table"
+        )
+        .trim(),
+        "true",
+        "summary state, {when}"
+    );
+}
+
+#[test]
+fn the_summary_graph_stays_exact() {
+    let dir = tmp("summary");
+    let store = dir.join("store");
+    let f = corpus(&dir, 1);
+    let o = ingest(&store, &[f.to_str().unwrap(), SEED]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_summary_exact(&store, "after an ingest");
+    // the checks see real data: counts, conflict ranks, an amount
+    for (what, _, from_summary) in SUMMARY_CHECKS {
+        assert!(!rows(&store, from_summary).is_empty(), "no rows: {what}");
+    }
+    let sums = |store: &Path| {
+        rows(
+            store,
+            "SELECT ?sum WHERE { GRAPH <https://w3id.org/actorgraph/id/graph/summary> { ?x ag:relationType ag:sellArms ; ag:amountSum ?sum } }",
+        )
+    };
+    assert_eq!(sums(&store), ["450000000"]);
+
+    // a document added, then changed (its edges, and an amount, replaced)
+    let docs = dir.join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    let d = docs.join("d.txt");
+    let sale = |amount: &str| {
+        format!("In September 2022, the State Department approved a foreign military sale worth ${amount} million for the maintenance of Pakistan’s F-16 program.\nIndia is maneuvering itself to enter into a de facto alliance with the United States.\n")
+    };
+    std::fs::write(&d, sale("450")).unwrap();
+    assert!(ingest(&store, &[d.to_str().unwrap()]).status.success());
+    assert_summary_exact(&store, "after adding a document");
+    assert_eq!(sums(&store), ["900000000"]);
+    std::fs::write(
+        &d,
+        format!("{}India – Pakistan’s arch-rival – spoke.\n", sale("120")),
+    )
+    .unwrap();
+    let o = ingest(&store, &[d.to_str().unwrap()]);
+    assert!(
+        stderr(&o).contains("(1 written, 0 unchanged)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_summary_exact(&store, "after re-ingesting a changed document");
+    assert_eq!(sums(&store), ["570000000"]);
+
+    // removed documents take their counts with them
+    let id = d.display().to_string();
+    assert!(run(&["remove", &id, "--store", store.to_str().unwrap()])
+        .status
+        .success());
+    assert_summary_exact(&store, "after removing a document");
+    assert_eq!(sums(&store), ["450000000"]);
+    assert!(run(&["remove", SEED, "--store", store.to_str().unwrap()])
+        .status
+        .success());
+    assert_summary_exact(&store, "after removing the seed");
+    assert!(sums(&store).is_empty());
+
+    // an interrupted write: the dirty marker is set, a new document graph was bulk-loaded but
+    // its counts never applied, and a counter is wrong; the next open rebuilds the summary
+    {
+        let gs = GraphStore::open_writable(&store).unwrap();
+        let mut tx = gs.store.start_transaction().unwrap();
+        summary::set_state(&mut tx, summary::SUMMARY_DIRTY).unwrap();
+        tx.commit().unwrap();
+        let first = gs.doc_ids().unwrap()[0].clone();
+        let g = actorgraph::store::doc_graph(&first);
+        let esc = actorgraph::store::escape(&first);
+        let rename = |t: &str| t.replace(&esc, &format!("{esc}-copy"));
+        let copy: Vec<Quad> = gs
+            .store
+            .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g.as_ref())))
+            .map(|q| {
+                let q = q.unwrap();
+                let s = match &q.subject {
+                    oxigraph::model::NamedOrBlankNode::NamedNode(n) => {
+                        NamedNode::new_unchecked(rename(n.as_str()))
+                    }
+                    _ => unreachable!("no blank nodes in document graphs"),
+                };
+                let o = match &q.object {
+                    Term::NamedNode(n) => NamedNode::new_unchecked(rename(n.as_str())).into(),
+                    other => other.clone(),
+                };
+                Quad::new(
+                    s,
+                    q.predicate.clone(),
+                    o,
+                    NamedNode::new_unchecked(rename(g.as_str())),
+                )
+            })
+            .collect();
+        assert!(copy.len() > 20);
+        let mut loader = gs.store.bulk_loader();
+        loader.load_quads(copy).unwrap();
+        loader.commit().unwrap();
+        let usa = NamedNode::new_unchecked("https://w3id.org/actorgraph/id/actor/USA");
+        let mut tx = gs.store.start_transaction().unwrap();
+        tx.insert(&Quad::new(
+            usa,
+            NamedNode::new_unchecked("https://w3id.org/actorgraph/ontology#conflictEdges"),
+            oxigraph::model::Literal::from(999_999),
+            summary::summary_graph(),
+        ));
+        tx.commit().unwrap();
+    }
+    // a read-only command (query) finds the marker and rebuilds
+    assert_summary_exact(&store, "after an interrupted write and a re-open");
+    assert!(
+        query(
+            &store,
+            "ASK { ?e ag:source ?s FILTER(CONTAINS(STR(?e), \"-copy/\")) }",
+            "table"
+        )
+        .trim()
+            == "true"
+    );
+    // a store made before the summary existed (no state, no summary graph) gets one
+    {
+        let gs = GraphStore::open_writable(&store).unwrap();
+        let mut tx = gs.store.start_transaction().unwrap();
+        tx.remove_named_graph(summary::summary_graph().as_ref())
+            .unwrap();
+        let state: Vec<Quad> = tx
+            .quads_for_pattern(
+                Some(summary::summary_graph().as_ref().into()),
+                None,
+                None,
+                None,
+            )
+            .map(|q| q.unwrap())
+            .collect();
+        assert_eq!(state.len(), 1);
+        tx.remove(&state[0]);
+        tx.commit().unwrap();
+        assert_eq!(gs.summary_state().unwrap(), None);
+    }
+    let o = ingest(&store, &[SEED]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("rebuilding the summary graph"),
+        "{}",
+        stderr(&o)
+    );
+    assert_summary_exact(&store, "after an ingest into a store without a summary");
+    assert_eq!(sums(&store), ["450000000"]);
+}
+
 #[test]
 fn a_killed_ingest_leaves_whole_documents_and_a_rerun_finishes() {
     let dir = tmp("kill");
@@ -214,6 +435,10 @@ fn a_killed_ingest_leaves_whole_documents_and_a_rerun_finishes() {
         }
         if now.len() < reference.len() {
             partial_seen = true;
+        }
+        // reading the store (above) rebuilt a summary left incomplete by the kill
+        if store.exists() {
+            assert_summary_exact(&store, &format!("after a kill at {delay_ms} ms"));
         }
     }
     // re-running finishes the job with the same result
@@ -334,4 +559,63 @@ fn example_queries_answer_as_expected() {
         "{cr}"
     );
     assert!(!first.is_empty());
+}
+
+/// The paged listing queries: their pages, OFFSET after OFFSET, hold exactly the rows of the
+/// same query without LIMIT.
+#[test]
+fn listing_queries_page_through_every_row() {
+    let dir = tmp("pages");
+    let store = dir.join("store");
+    let f = corpus(&dir, 2);
+    let o = ingest(&store, &[f.to_str().unwrap(), SEED]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (name, edit) in [
+        ("edges-of-actor.rq", None),
+        // the seed's dyad has few dated cooperation edges: a busier one pages more
+        (
+            "cooperation-since.rq",
+            Some((
+                "\"USA-PAK\" \"PAK-USA\"",
+                "\"USA-CHN\" \"CHN-USA\" \"USA-PAK\" \"PAK-USA\" \"USA-UKR\" \"UKR-USA\"",
+            )),
+        ),
+    ] {
+        let mut text = std::fs::read_to_string(root().join("ontology/queries").join(name)).unwrap();
+        if let Some((from, to)) = edit {
+            assert!(text.contains(from));
+            text = text.replace(from, to);
+        }
+        let page_clause = "LIMIT 50 OFFSET 0";
+        assert!(
+            text.contains(page_clause),
+            "{name} pages with {page_clause}"
+        );
+        let whole = rows(&store, &text.replace(page_clause, ""));
+        // pages of 10 edges, so that this small store fills several
+        let mut paged = Vec::new();
+        let mut pages = 0;
+        for k in 0.. {
+            let page = rows(
+                &store,
+                &text.replace(page_clause, &format!("LIMIT 10 OFFSET {}", 10 * k)),
+            );
+            if page.is_empty() {
+                break;
+            }
+            assert!(page.len() <= 10, "{name}: a page of {} rows", page.len());
+            pages += 1;
+            paged.extend(page);
+        }
+        assert!(
+            pages >= 2,
+            "{name}: {} rows in {pages} page(s): page more",
+            whole.len()
+        );
+        paged.sort();
+        paged.dedup();
+        let mut whole_set = whole.clone();
+        whole_set.dedup();
+        assert_eq!(paged, whole_set, "{name}: the pages hold every row, once");
+    }
 }
