@@ -305,6 +305,8 @@ pub fn find_money(toks: &[Token], cues: &MoneyCues) -> Vec<Money> {
     let mut out = Vec::new();
     let n = toks.len();
     let mut i = 0;
+    // symbols are short: longer tokens need no lookup
+    let longest_symbol = cues.symbols.keys().map(|k| k.len()).max().unwrap_or(0);
     while i < n {
         // symbol or code before: "$450 million", "US$ 5", "USD 10"
         let mut sym_len = 0;
@@ -313,7 +315,10 @@ pub fn find_money(toks: &[Token], cues: &MoneyCues) -> Vec<Money> {
         {
             sym_len = 2;
             currency = Some("USD".to_string());
-        } else if let Some(c) = cues.symbols.get(&toks[i].text) {
+        } else if let Some(c) = (toks[i].text.len() <= longest_symbol)
+            .then(|| cues.symbols.get(&toks[i].text))
+            .flatten()
+        {
             sym_len = 1;
             currency = Some(c.clone());
         }
