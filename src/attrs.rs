@@ -27,20 +27,28 @@ fn month_of(t: &str) -> Option<u32> {
     {
         return None;
     }
-    let l = t.trim_end_matches('.').to_lowercase();
-    let m = match l.as_str() {
-        "january" | "jan" => 1,
-        "february" | "feb" => 2,
-        "march" | "mar" => 3,
-        "april" | "apr" => 4,
-        "may" => 5,
-        "june" | "jun" => 6,
-        "july" | "jul" => 7,
-        "august" | "aug" => 8,
-        "september" | "sep" | "sept" => 9,
-        "october" | "oct" => 10,
-        "november" | "nov" => 11,
-        "december" | "dec" => 12,
+    // lower-cased on the stack: a word with a character beyond ASCII names no month
+    let w = t.trim_end_matches('.');
+    if !w.is_ascii() {
+        return None;
+    }
+    let mut buf = [0u8; 10];
+    let l = &mut buf[..w.len()];
+    l.copy_from_slice(w.as_bytes());
+    l.make_ascii_lowercase();
+    let m = match &*l {
+        b"january" | b"jan" => 1,
+        b"february" | b"feb" => 2,
+        b"march" | b"mar" => 3,
+        b"april" | b"apr" => 4,
+        b"may" => 5,
+        b"june" | b"jun" => 6,
+        b"july" | b"jul" => 7,
+        b"august" | b"aug" => 8,
+        b"september" | b"sep" | b"sept" => 9,
+        b"october" | b"oct" => 10,
+        b"november" | b"nov" => 11,
+        b"december" | b"dec" => 12,
         _ => return None,
     };
     // "May" and "March" are also words: require a capital letter.
@@ -177,7 +185,9 @@ pub fn find_dates(toks: &[Token], doc: Option<&PartialDate>) -> Vec<DateExpr> {
             }
         }
         // DAY MONTH YEAR | DAY MONTH
-        if let (Some(d), Some(m)) = (day_of(t), next(1).and_then(|t| month_of(&t.text))) {
+        if let Some((d, m)) =
+            day_of(t).and_then(|d| next(1).and_then(|t| month_of(&t.text)).map(|m| (d, m)))
+        {
             if let Some(y) = next(2).and_then(year_of) {
                 if let Some(date) = PartialDate::day(y, m, d) {
                     out.push(DateExpr {
@@ -295,6 +305,8 @@ pub fn find_money(toks: &[Token], cues: &MoneyCues) -> Vec<Money> {
     let mut out = Vec::new();
     let n = toks.len();
     let mut i = 0;
+    // symbols are short: longer tokens need no lookup
+    let longest_symbol = cues.symbols.keys().map(|k| k.len()).max().unwrap_or(0);
     while i < n {
         // symbol or code before: "$450 million", "US$ 5", "USD 10"
         let mut sym_len = 0;
@@ -303,7 +315,10 @@ pub fn find_money(toks: &[Token], cues: &MoneyCues) -> Vec<Money> {
         {
             sym_len = 2;
             currency = Some("USD".to_string());
-        } else if let Some(c) = cues.symbols.get(&toks[i].text) {
+        } else if let Some(c) = (toks[i].text.len() <= longest_symbol)
+            .then(|| cues.symbols.get(&toks[i].text))
+            .flatten()
+        {
             sym_len = 1;
             currency = Some(c.clone());
         }

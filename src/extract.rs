@@ -285,16 +285,16 @@ impl Engine {
         pending: &mut Vec<Pending>,
     ) {
         let toks = &s.tokens;
-        let types: Vec<String> = mentions
+        let types: Vec<&str> = mentions
             .iter()
-            .map(|m| actors.actors[m.actor].kind.clone())
+            .map(|m| actors.actors[m.actor].kind.as_str())
             .collect();
         let money_spans: Vec<(usize, usize)> = money.iter().map(|m| (m.start, m.end)).collect();
         let date_spans: Vec<(usize, usize)> = dates.iter().map(|d| (d.start, d.end)).collect();
         let view = SentenceView::new(
             toks,
             mentions,
-            types,
+            &types,
             &money_spans,
             &date_spans,
             &self.vocab,

@@ -137,6 +137,9 @@ pub struct Gazetteer {
     pub by_id: HashMap<String, usize>,
     /// First token (exact text) -> entries, longest first.
     index: FxHashMap<String, Vec<Entry>>,
+    /// The first bytes of the keys of `index` (a 256-bit set): most tokens (lower-case words,
+    /// punctuation) start with no such byte and need no lookup.
+    index_first: [u64; 4],
     /// Case-insensitive entries (PETRARCH dictionaries): first token lower-cased -> entries.
     ci_index: FxHashMap<String, Vec<Entry>>,
     /// Person roles: (person actor, title, country, validity).
@@ -414,6 +417,9 @@ impl Gazetteer {
                 kind,
                 validity: validity.clone(),
             };
+            if let Some(&b) = v[0].as_bytes().first() {
+                self.index_first[b as usize / 64] |= 1 << (b % 64);
+            }
             let list = self.index.entry(v[0].clone()).or_default();
             list.push(e);
         }
@@ -489,7 +495,9 @@ impl Gazetteer {
     ) -> Option<(&'a Entry, usize)> {
         let valid = |e: &Entry| e.validity.as_ref().is_none_or(|v| v.valid_at(date));
         let mut best: Option<(&Entry, usize)> = None;
-        if let Some(list) = self.index.get(&tokens[i].text) {
+        let first = tokens[i].text.as_bytes().first().copied().unwrap_or(0);
+        let keyed = self.index_first[first as usize / 64] & (1 << (first % 64)) != 0;
+        if let Some(list) = keyed.then(|| self.index.get(&tokens[i].text)).flatten() {
             for e in list {
                 let n = e.tokens.len();
                 if i + n <= tokens.len()
@@ -504,17 +512,15 @@ impl Gazetteer {
                 }
             }
         }
-        if self.ci_index.is_empty() {
+        // a dictionary alias must be capitalised in text, as names are (below): a token that is
+        // not needs no lookup
+        if self.ci_index.is_empty() || !tokens[i].is_capitalised() {
             return best;
         }
         if let Some(list) = self.ci_index.get(&tokens[i].lower) {
             for e in list {
                 let n = e.tokens.len();
                 if best.is_some_and(|(_, b)| b >= n) {
-                    break;
-                }
-                // a dictionary alias must be capitalised in text, as names are
-                if !tokens[i].is_capitalised() {
                     break;
                 }
                 if i + n <= tokens.len()

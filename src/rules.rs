@@ -40,6 +40,8 @@ pub struct Vocab {
     prefix: FxHashMap<String, u32>,
     /// The prefixes as a byte trie (node 0 is the root).
     trie: Vec<TrieNode>,
+    /// Actor type -> the id of its pseudo-word (set by `finish`).
+    types: FxHashMap<String, u32>,
     size: u32,
 }
 
@@ -116,11 +118,16 @@ impl Vocab {
 
     /// The id of the pseudo-word a mention of this actor type sets, if a rule uses it.
     pub fn type_id(&self, kind: &str) -> Option<u32> {
-        self.exact.get(&type_word(kind)).copied()
+        self.types.get(kind).copied()
     }
 
     /// After all patterns are numbered: the prefix trie tokens are checked against.
     pub fn finish(&mut self) {
+        self.types = self
+            .exact
+            .iter()
+            .filter_map(|(w, &id)| w.strip_prefix("@type:").map(|t| (t.to_string(), id)))
+            .collect();
         self.trie = vec![TrieNode::default()];
         for (w, &id) in &self.prefix {
             let mut node = 0usize;
@@ -781,7 +788,8 @@ pub struct SentenceView<'a> {
     pub blocked: Vec<bool>,
     pub money_at: Vec<Option<usize>>,
     pub date_at: Vec<Option<usize>>,
-    pub actor_types: Vec<String>,
+    /// The id of each mention's actor-type pseudo-word (`u32::MAX`: a type no rule names).
+    type_ids: Vec<u32>,
     /// Vocabulary ids of each token: `ids[id_at[p]..id_at[p + 1]]`.
     id_at: Vec<u32>,
     ids: Vec<u32>,
@@ -799,7 +807,7 @@ impl<'a> SentenceView<'a> {
     pub fn new(
         toks: &'a [Token],
         mentions: &'a [Mention],
-        mention_types: Vec<String>,
+        mention_types: &[&str],
         money: &[(usize, usize)],
         dates: &[(usize, usize)],
         vocab: &Vocab,
@@ -820,8 +828,12 @@ impl<'a> SentenceView<'a> {
         }
         id_at.push(ids.len() as u32);
         by_id.sort_unstable();
-        for kind in &mention_types {
-            if let Some(i) = vocab.type_id(kind) {
+        let type_ids: Vec<u32> = mention_types
+            .iter()
+            .map(|kind| vocab.type_id(kind).unwrap_or(u32::MAX))
+            .collect();
+        for &i in &type_ids {
+            if i != u32::MAX {
                 present[i as usize / 64] |= 1 << (i % 64);
             }
         }
@@ -877,7 +889,7 @@ impl<'a> SentenceView<'a> {
             blocked,
             money_at,
             date_at,
-            actor_types: mention_types,
+            type_ids,
             id_at,
             ids,
             by_id,
@@ -1147,7 +1159,8 @@ fn match_node(
             };
             for &mi in v.starts(p)? {
                 let m = &v.mentions[mi];
-                if !types.is_empty() && !types.iter().any(|t| *t == v.actor_types[mi]) {
+                // a typed slot's ids are its types' pseudo-words
+                if !types.is_empty() && !node.ids.contains(&v.type_ids[mi]) {
                     continue;
                 }
                 let mut end = m.end;

@@ -91,6 +91,46 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// The characters of a paragraph by index: the bytes themselves for ASCII text (most text),
+/// else the decoded characters with their byte offsets.
+trait CharSeq {
+    fn len(&self) -> usize;
+    /// The character at index `k`.
+    fn ch(&self, k: usize) -> char;
+    /// The byte offset of character `k` in the paragraph.
+    fn off(&self, k: usize) -> usize;
+}
+
+struct AsciiChars<'a>(&'a [u8]);
+
+impl CharSeq for AsciiChars<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn ch(&self, k: usize) -> char {
+        self.0[k] as char
+    }
+    fn off(&self, k: usize) -> usize {
+        // one byte per character
+        assert!(k < self.0.len());
+        k
+    }
+}
+
+struct WideChars(Vec<(usize, char)>);
+
+impl CharSeq for WideChars {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn ch(&self, k: usize) -> char {
+        self.0[k].1
+    }
+    fn off(&self, k: usize) -> usize {
+        self.0[k].0
+    }
+}
+
 /// Tokenise `text[from..to]`, offsets relative to the whole `text`; `cbase` is the character offset
 /// of `from`.
 pub fn tokenize(
@@ -101,14 +141,36 @@ pub fn tokenize(
     abbrevs: &HashSet<String>,
 ) -> Vec<Token> {
     let s = &text[from..to];
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    if s.is_ascii() {
+        tokenize_chars(text, from, to, cbase, abbrevs, AsciiChars(s.as_bytes()))
+    } else {
+        tokenize_chars(
+            text,
+            from,
+            to,
+            cbase,
+            abbrevs,
+            WideChars(s.char_indices().collect()),
+        )
+    }
+}
+
+fn tokenize_chars(
+    text: &str,
+    from: usize,
+    to: usize,
+    cbase: usize,
+    abbrevs: &HashSet<String>,
+    chars: impl CharSeq,
+) -> Vec<Token> {
+    let s = &text[from..to];
     let n = chars.len();
     let mut toks: Vec<Token> = Vec::with_capacity(s.len() / 5 + 4);
     let mut i = 0;
     let mut space = true;
-    let byte_at = |k: usize| if k < n { from + chars[k].0 } else { to };
+    let byte_at = |k: usize| if k < n { from + chars.off(k) } else { to };
     while i < n {
-        let c = chars[i].1;
+        let c = chars.ch(i);
         if c.is_whitespace() || c == '\u{00A0}' || c.is_control() {
             space = true;
             i += 1;
@@ -121,11 +183,11 @@ pub fn tokenize(
             // Acronym with periods: U.S., U.N., D.C.
             let mut j = i;
             let mut dotted = 0;
-            while j + 1 < n && chars[j].1.is_alphabetic() && chars[j + 1].1 == '.' {
+            while j + 1 < n && chars.ch(j).is_alphabetic() && chars.ch(j + 1) == '.' {
                 dotted += 1;
                 j += 2;
             }
-            if j < n && is_word_char(chars[j].1) {
+            if j < n && is_word_char(chars.ch(j)) {
                 dotted = 0;
             }
             if dotted >= 2 {
@@ -135,25 +197,24 @@ pub fn tokenize(
             } else {
                 let numeric = c.is_ascii_digit();
                 while i < n {
-                    let ch = chars[i].1;
+                    let ch = chars.ch(i);
                     if is_word_char(ch)
                         || (numeric
                             && (ch == '.' || ch == ',')
                             && i + 1 < n
-                            && chars[i + 1].1.is_ascii_digit())
+                            && chars.ch(i + 1).is_ascii_digit())
                     {
                         i += 1;
-                    } else if is_apostrophe(ch) && i + 1 < n && chars[i + 1].1.is_alphabetic() {
+                    } else if is_apostrophe(ch) && i + 1 < n && chars.ch(i + 1).is_alphabetic() {
                         // 's and n't split off; other apostrophes stay inside names (al-Rufay'i, O'Brien)
-                        let rest: String =
-                            chars[i + 1..n.min(i + 4)].iter().map(|&(_, c)| c).collect();
-                        let next_is_end = |k: usize| k >= n || !is_word_char(chars[k].1);
+                        let rest: String = (i + 1..n.min(i + 4)).map(|k| chars.ch(k)).collect();
+                        let next_is_end = |k: usize| k >= n || !is_word_char(chars.ch(k));
                         let lower_rest = rest.to_lowercase();
                         if (lower_rest.starts_with('s') && next_is_end(i + 2))
                             || (lower_rest.starts_with('t')
                                 && next_is_end(i + 2)
                                 && i > start
-                                && chars[i - 1].1.eq_ignore_ascii_case(&'n'))
+                                && chars.ch(i - 1).eq_ignore_ascii_case(&'n'))
                             || (lower_rest.starts_with("re") && next_is_end(i + 3))
                             || (lower_rest.starts_with("ve") && next_is_end(i + 3))
                             || (lower_rest.starts_with("ll") && next_is_end(i + 3))
@@ -175,7 +236,7 @@ pub fn tokenize(
                     // no ASCII character of a word or number is normalised
                     text_norm.push_str(raw);
                 } else {
-                    for &(_, ch) in &chars[start..end] {
+                    for ch in (start..end).map(|k| chars.ch(k)) {
                         text_norm.push(
                             norm_char(ch)
                                 .map(|s| s.chars().next().unwrap())
@@ -189,7 +250,7 @@ pub fn tokenize(
                 } else {
                     TokKind::Word
                 };
-                if end < n && chars[end].1 == '.' && kind == TokKind::Word {
+                if end < n && chars.ch(end) == '.' && kind == TokKind::Word {
                     let w = &text_norm;
                     let single = w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase());
                     if single || abbrevs.contains(&format!("{}.", w.to_lowercase())) {
@@ -201,10 +262,10 @@ pub fn tokenize(
         } else if is_apostrophe(c) {
             // 's / n't / 're ... or a quote
             let mut j = i + 1;
-            while j < n && chars[j].1.is_alphabetic() {
+            while j < n && chars.ch(j).is_alphabetic() {
                 j += 1;
             }
-            let word: String = chars[i + 1..j].iter().map(|&(_, c)| c).collect();
+            let word: String = (i + 1..j).map(|k| chars.ch(k)).collect();
             let lw = word.to_lowercase();
             if !toks.is_empty()
                 && !space
@@ -227,7 +288,7 @@ pub fn tokenize(
                 && toks
                     .last()
                     .is_some_and(|t| t.lower.ends_with('s') && t.kind == TokKind::Word)
-                && (i + 1 >= n || chars[i + 1].1.is_whitespace())
+                && (i + 1 >= n || chars.ch(i + 1).is_whitespace())
             {
                 // plural possessive: "the United States' allies"
                 text_norm = "'s".into();
@@ -239,11 +300,11 @@ pub fn tokenize(
             }
         } else if is_hyphen(c) || is_dash(c) {
             let mut j = i;
-            while j < n && (is_hyphen(chars[j].1) || is_dash(chars[j].1)) {
+            while j < n && (is_hyphen(chars.ch(j)) || is_dash(chars.ch(j))) {
                 j += 1;
             }
             let joined_before = !space && !toks.is_empty();
-            let joined_after = j < n && !chars[j].1.is_whitespace();
+            let joined_after = j < n && !chars.ch(j).is_whitespace();
             let single_hyphen = j == i + 1 && is_hyphen(c);
             let en_dash_between_numbers = j == i + 1
                 && c == '\u{2013}'
@@ -266,7 +327,7 @@ pub fn tokenize(
             i += 1;
             // "..." as one token
             if c == '.' {
-                while i < n && chars[i].1 == '.' {
+                while i < n && chars.ch(i) == '.' {
                     text_norm.push('.');
                     i += 1;
                 }
@@ -548,6 +609,47 @@ mod tests {
             words("$450 million, $12.5 billion"),
             ["$", "450", "million", ",", "$", "12.5", "billion"]
         );
+    }
+
+    #[test]
+    fn ascii_and_decoded_paths_agree() {
+        // ASCII paragraphs are read byte by byte, others through decoded characters
+        let c = cfg();
+        for s in [
+            "Staff Sgt. Dana Smith didn't go to the U.S. on Sep. 14, 2022 -- with Gen. Jones.",
+            "the United States' allies ... F-16s cost $12.5 billion (1,200 units); O'Brien's 'quote'",
+            "  I.S.I.S. said: it's 3.5% -  no--more\tJ. Doe  ",
+        ] {
+            let key = |t: &Token| {
+                (
+                    t.text.clone(),
+                    t.lower.clone(),
+                    t.kind,
+                    t.start,
+                    t.end,
+                    t.cstart,
+                    t.cend,
+                    t.space_before,
+                )
+            };
+            let ascii: Vec<_> = tokenize_chars(s, 0, s.len(), 7, &c.abbreviations, AsciiChars(s.as_bytes()))
+                .iter()
+                .map(key)
+                .collect();
+            let wide: Vec<_> = tokenize_chars(
+                s,
+                0,
+                s.len(),
+                7,
+                &c.abbreviations,
+                WideChars(s.char_indices().collect()),
+            )
+            .iter()
+            .map(key)
+            .collect();
+            assert!(ascii.len() > 10);
+            assert_eq!(ascii, wide, "{s}");
+        }
     }
 
     #[test]
