@@ -1028,6 +1028,9 @@ impl Pattern {
             ..State::default()
         };
         let mut some: Vec<usize> = Vec::new();
+        // the tokens a match can start at: where a slot or a first word of the pattern is (every
+        // one passes `can_start`, which tests the same first elements), else every token
+        let any_start = !self.slot_first && self.first.is_none();
         let starts: &[usize] = if self.slot_first {
             &v.slot_starts
         } else if let Some(first) = &self.first {
@@ -1038,7 +1041,7 @@ impl Pattern {
             &some
         };
         for &start in starts {
-            if !can_start(&self.nodes, start, v) {
+            if any_start && !can_start(&self.nodes, start, v) {
                 continue;
             }
             st.src = None;
