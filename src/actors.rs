@@ -67,6 +67,9 @@ impl Mention {
     }
 }
 
+/// Kinds of actor that "the group" / "the bloc" can stand for (`group_anaphors` in cues.toml).
+const GROUP_KINDS: &[&str] = &["IGO", "ArmedGroup"];
+
 /// Actors of one document: the gazetteer's plus those made while reading (persons, composites).
 #[derive(Debug, Clone, Default)]
 pub struct DocActors {
@@ -93,9 +96,23 @@ impl DocActors {
         self.actors.push(a);
         i
     }
-    /// The state the document is about so far: the one named most often (the latest on a tie).
-    fn topic_state(&self) -> Option<usize> {
-        Self::topic(&self.states_named)
+    /// What "the country" / "the group" / a bare "police" refers to: the last actor of one of
+    /// `kinds` named earlier in the sentence (`out`), else the one of those kinds the document
+    /// named most often so far (`named`).
+    fn referent(
+        &self,
+        out: &[Mention],
+        kinds: &[&str],
+        named: &FxHashMap<usize, (u32, u32)>,
+    ) -> Option<usize> {
+        out.iter()
+            .rev()
+            .find(|m| {
+                m.kind != MentionKind::Pronoun
+                    && kinds.contains(&self.actors[m.actor].kind.as_str())
+            })
+            .map(|m| m.actor)
+            .or_else(|| Self::topic(named))
     }
     fn topic(named: &FxHashMap<usize, (u32, u32)>) -> Option<usize> {
         named
@@ -130,6 +147,8 @@ pub struct Lexicon {
     country_anaphors: FxHashSet<String>,
     group_anaphors: FxHashSet<String>,
     group_anaphor_modifiers: FxHashSet<String>,
+    /// Organisation cue words in lower case ("council"), for "the council".
+    organisation_heads: FxHashSet<String>,
     subject_verbs: FxHashSet<String>,
     not_past_tense: FxHashSet<String>,
     non_actor_prefixes: FxHashSet<String>,
@@ -175,6 +194,11 @@ impl Lexicon {
             country_anaphors: set(&cues.country_anaphors),
             group_anaphors: set(&cues.group_anaphors),
             group_anaphor_modifiers: set(&cues.group_anaphor_modifiers),
+            organisation_heads: agents
+                .organisation_cues
+                .keys()
+                .map(|w| w.to_lowercase())
+                .collect(),
             subject_verbs: set(&cues.subject_verbs),
             not_past_tense: set(&cues.not_past_tense),
             non_actor_prefixes: set(&cues.non_actor_prefixes),
@@ -200,6 +224,7 @@ pub struct Recognizer<'a> {
     country_anaphors: &'a FxHashSet<String>,
     group_anaphors: &'a FxHashSet<String>,
     group_anaphor_modifiers: &'a FxHashSet<String>,
+    organisation_heads: &'a FxHashSet<String>,
     subject_verbs: &'a FxHashSet<String>,
     not_past_tense: &'a FxHashSet<String>,
     non_actor_prefixes: &'a FxHashSet<String>,
@@ -231,6 +256,7 @@ impl<'a> Recognizer<'a> {
             country_anaphors: &lex.country_anaphors,
             group_anaphors: &lex.group_anaphors,
             group_anaphor_modifiers: &lex.group_anaphor_modifiers,
+            organisation_heads: &lex.organisation_heads,
             subject_verbs: &lex.subject_verbs,
             not_past_tense: &lex.not_past_tense,
             non_actor_prefixes: &lex.non_actor_prefixes,
@@ -327,6 +353,12 @@ impl<'a> Recognizer<'a> {
         } else {
             k - i
         }
+    }
+
+    /// The sub-actor of the state `state` (a document actor) for agent `agent_i`, interned.
+    fn intern_composite(&self, doc: &mut DocActors, state: usize, agent_i: usize) -> usize {
+        let ca = doc.actors[state].clone();
+        doc.intern(self.composite(&ca, &self.agents.agents[agent_i]))
     }
 
     fn composite(&self, country_actor: &Actor, agent: &Agent) -> Actor {
@@ -600,21 +632,14 @@ impl<'a> Recognizer<'a> {
                 && self.country_anaphors.contains(&toks[i + 1].lower)
                 && toks.get(i + 2).is_none_or(|t| t.lower != "of")
             {
-                // a state named earlier in the sentence, else the document's topic
-                let in_sentence = out
-                    .iter()
-                    .rev()
-                    .find(|m| m.kind != MentionKind::Pronoun && doc.actors[m.actor].kind == "State")
-                    .map(|m| m.actor);
-                if let Some(state) = in_sentence.or_else(|| doc.topic_state()) {
+                if let Some(state) = doc.referent(&out, &["State"], &doc.states_named) {
                     let after_poss = if toks.get(i + 2).is_some_and(|t| t.text == "'s") {
                         i + 3
                     } else {
                         i + 2
                     };
                     if let Some((nl, ai)) = self.noun_at(toks, after_poss) {
-                        let ca = doc.actors[state].clone();
-                        let actor = doc.intern(self.composite(&ca, &self.agents.agents[ai]));
+                        let actor = self.intern_composite(doc, state, ai);
                         out.push(Mention::new(
                             i,
                             after_poss + nl,
@@ -633,7 +658,10 @@ impl<'a> Recognizer<'a> {
             // "the group said", "the bloc's foreign ministers": the organisation or armed group
             // the document is about
             // ("the separatist group": over one modifier of `group_anaphor_modifiers`)
-            let group_at = if i + 1 < n && self.group_anaphors.contains(&toks[i + 1].lower) {
+            let the = toks[i].lower == "the";
+            let group_at = if !the {
+                None
+            } else if i + 1 < n && self.group_anaphors.contains(&toks[i + 1].lower) {
                 Some(i + 2)
             } else if i + 2 < n
                 && self.group_anaphor_modifiers.contains(&toks[i + 1].lower)
@@ -643,25 +671,21 @@ impl<'a> Recognizer<'a> {
             } else {
                 None
             };
-            if let Some(group_end) = group_at
-                .filter(|&e| toks[i].lower == "the" && toks.get(e).is_none_or(|t| t.lower != "of"))
+            if let Some(group_end) =
+                group_at.filter(|&e| toks.get(e).is_none_or(|t| t.lower != "of"))
             {
-                let in_sentence = out
-                    .iter()
-                    .rev()
-                    .find(|m| {
-                        m.kind != MentionKind::Pronoun
-                            && matches!(doc.actors[m.actor].kind.as_str(), "IGO" | "ArmedGroup")
-                    })
-                    .map(|m| m.actor);
-                if let Some(g) = in_sentence.or_else(|| DocActors::topic(&doc.groups_named)) {
+                if let Some(g) = doc.referent(&out, GROUP_KINDS, &doc.groups_named) {
                     out.push(Mention::new(i, group_end, g, MentionKind::Pronoun, 0.7));
                     i = group_end;
                     continue;
                 }
             }
             // "the council" after "the U.N. Security Council": an organisation's head word
-            if i + 1 < n && toks[i].lower == "the" && !toks[i + 1].is_capitalised() {
+            if the
+                && i + 1 < n
+                && !toks[i + 1].is_capitalised()
+                && self.organisation_heads.contains(&toks[i + 1].lower)
+            {
                 let mut head = toks[i + 1].text.clone();
                 if let Some(c) = head.get_mut(0..1) {
                     c.make_ascii_uppercase();
@@ -943,8 +967,7 @@ impl<'a> Recognizer<'a> {
                     let at = if poss_noun.is_some() { after_poss } else { end };
                     let base = doc.from_gazetteer(self.gaz, actor_idx);
                     if is_state {
-                        let ca = doc.actors[base].clone();
-                        actor = Some(doc.intern(self.composite(&ca, &self.agents.agents[ai])));
+                        actor = Some(self.intern_composite(doc, base, ai));
                         mkind = MentionKind::Composite;
                     } else {
                         actor = Some(base);
@@ -957,8 +980,7 @@ impl<'a> Recognizer<'a> {
                     match self.shared_head(toks, end, date) {
                         Some(Some(ai)) if is_state => {
                             let base = doc.from_gazetteer(self.gaz, actor_idx);
-                            let ca = doc.actors[base].clone();
-                            actor = Some(doc.intern(self.composite(&ca, &self.agents.agents[ai])));
+                            actor = Some(self.intern_composite(doc, base, ai));
                             mkind = MentionKind::Composite;
                         }
                         Some(None) => {}
@@ -1073,8 +1095,7 @@ impl<'a> Recognizer<'a> {
                             && matches!(e.kind, AliasKind::Name | AliasKind::Capital)
                         {
                             let base = doc.from_gazetteer(self.gaz, e.actor);
-                            let ca = doc.actors[base].clone();
-                            let actor = doc.intern(self.composite(&ca, &self.agents.agents[ai]));
+                            let actor = self.intern_composite(doc, base, ai);
                             out.push(Mention::new(
                                 i,
                                 k2 + len,
@@ -1097,14 +1118,8 @@ impl<'a> Recognizer<'a> {
                     && out.last().is_none_or(|m| m.end < i)
                     && (i == 0 || !toks[i - 1].is_capitalised() || toks[i - 1].lower == "the")
             }) {
-                let in_sentence = out
-                    .iter()
-                    .rev()
-                    .find(|m| m.kind != MentionKind::Pronoun && doc.actors[m.actor].kind == "State")
-                    .map(|m| m.actor);
-                if let Some(state) = in_sentence.or_else(|| doc.topic_state()) {
-                    let ca = doc.actors[state].clone();
-                    let actor = doc.intern(self.composite(&ca, &self.agents.agents[ai]));
+                if let Some(state) = doc.referent(&out, &["State"], &doc.states_named) {
+                    let actor = self.intern_composite(doc, state, ai);
                     out.push(Mention::new(i, i + nl, actor, MentionKind::Composite, 0.6));
                     i += nl;
                     continue;
@@ -1179,7 +1194,7 @@ impl<'a> Recognizer<'a> {
             }
             let named = match doc.actors[m.actor].kind.as_str() {
                 "State" => &mut doc.states_named,
-                "IGO" | "ArmedGroup" => &mut doc.groups_named,
+                k if GROUP_KINDS.contains(&k) => &mut doc.groups_named,
                 _ => continue,
             };
             let e = named.entry(m.actor).or_insert((0, 0));
