@@ -30,6 +30,11 @@ pub struct Token {
     pub cend: usize,
     /// Whitespace precedes the token.
     pub space_before: bool,
+    /// The engine's word id (`Words`) of `lower`, 0 for a word no cue set, map, rule or
+    /// dictionary key of the engine holds (set by `sentences`).
+    pub lid: u32,
+    /// The word id of `text` (the same as `lid` when `text` is in lower case).
+    pub tid: u32,
 }
 
 impl Token {
@@ -63,6 +68,51 @@ pub struct TextConfig {
     pub abbreviations: HashSet<String>,
     /// Lines matching any of these yield no edges.
     pub boilerplate: Vec<Regex>,
+    /// The words the engine looks tokens up by; `sentences` gives each token their ids.
+    pub words: Words,
+}
+
+/// Every string the engine looks a token's text or lower-case form up by (cue sets, role nouns,
+/// titles, rule words, dictionary keys), numbered from 1: a token is looked up once, and the cue
+/// sets and maps become tables indexed by its id.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    ids: rustc_hash::FxHashMap<String, u32>,
+}
+
+impl Words {
+    /// The id of `w`, numbering it if new.
+    pub fn add(&mut self, w: &str) -> u32 {
+        if let Some(&i) = self.ids.get(w) {
+            return i;
+        }
+        let i = self.ids.len() as u32 + 1;
+        self.ids.insert(w.to_string(), i);
+        i
+    }
+    /// The id of `w`; 0 for a word not numbered.
+    pub fn id(&self, w: &str) -> u32 {
+        self.ids.get(w).copied().unwrap_or(0)
+    }
+    /// One more than the highest id (a table indexed by id has this many rows).
+    pub fn rows(&self) -> usize {
+        self.ids.len() + 1
+    }
+    /// The numbered words with their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.ids.iter().map(|(w, &i)| (w.as_str(), i))
+    }
+    /// Give each token the ids of its lower-case form and its text.
+    pub fn number(&self, toks: &mut [Token]) {
+        for t in toks {
+            t.lid = self.id(&t.lower);
+            t.tid = if t.text == t.lower {
+                t.lid
+            } else {
+                self.id(&t.text)
+            };
+        }
+    }
 }
 
 fn norm_char(c: char) -> Option<&'static str> {
@@ -352,6 +402,8 @@ fn tokenize_chars(
             cstart: cbase + start,
             cend: cbase + i,
             space_before: space,
+            lid: 0,
+            tid: 0,
         });
         space = false;
     }
@@ -560,7 +612,8 @@ pub fn sentences(text: &str, cfg: &TextConfig) -> Vec<Sentence> {
         if !p.prose {
             continue;
         }
-        let toks = tokenize(text, p.start, p.end, p.cstart, &cfg.abbreviations);
+        let mut toks = tokenize(text, p.start, p.end, p.cstart, &cfg.abbreviations);
+        cfg.words.number(&mut toks);
         out.extend(split_sentences(toks));
     }
     out
@@ -580,6 +633,7 @@ mod tests {
         TextConfig {
             abbreviations: abbrevs,
             boilerplate: vec![Regex::new("^Credit:").unwrap()],
+            words: Words::default(),
         }
     }
 
