@@ -121,6 +121,10 @@ impl DocActors {
             .map(|(&a, _)| a)
     }
     pub fn from_gazetteer(&mut self, g: &Gazetteer, idx: usize) -> usize {
+        // interned already: no copy of the dictionary entry
+        if let Some(&i) = self.by_id.get(&g.actors[idx].id) {
+            return i;
+        }
         let mut a = g.actors[idx].clone();
         if a.country.is_empty() {
             a.country = g.country_of(idx);
@@ -432,6 +436,14 @@ impl<'a> Recognizer<'a> {
 
     /// The sub-actor of the state `state` (a document actor) for agent `agent_i`, interned.
     fn intern_composite(&self, doc: &mut DocActors, state: usize, agent_i: usize) -> usize {
+        // interned already (the id `composite` gives it): no copy of the state
+        let id = format!(
+            "{}.{}",
+            doc.actors[state].id, self.agents.agents[agent_i].code
+        );
+        if let Some(&i) = doc.by_id.get(&id) {
+            return i;
+        }
         let ca = doc.actors[state].clone();
         doc.intern(self.composite(&ca, &self.agents.agents[agent_i]))
     }

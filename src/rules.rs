@@ -1000,14 +1000,16 @@ impl<'a> SentenceView<'a> {
     }
 }
 
-#[derive(Default)]
-struct State {
+struct State<'p> {
     src: Option<usize>,
     tgt: Option<usize>,
     obj: Option<(usize, usize)>,
     words: Vec<usize>,
-    /// Whether the sentence has the words of each group alternative (`Pattern::alt_needs`).
-    alt_ok: Vec<bool>,
+    /// The words each group alternative needs (`Pattern::alt_needs`).
+    alt_needs: &'p [Need],
+    /// Whether the sentence has them, worked out when an alternative is first tried: 0 not yet,
+    /// 1 no, 2 yes.
+    alt_ok: Vec<u8>,
 }
 
 /// A cheap snapshot of the state to backtrack to.
@@ -1019,7 +1021,7 @@ struct Mark {
     words: usize,
 }
 
-impl State {
+impl State<'_> {
     fn mark(&self) -> Mark {
         Mark {
             src: self.src,
@@ -1078,8 +1080,12 @@ impl Pattern {
     pub fn find(&self, v: &SentenceView) -> Vec<Match> {
         let mut out = Vec::new();
         let mut st = State {
-            alt_ok: self.alt_needs.iter().map(|n| n.holds(&v.present)).collect(),
-            ..State::default()
+            src: None,
+            tgt: None,
+            obj: None,
+            words: Vec::new(),
+            alt_needs: &self.alt_needs,
+            alt_ok: vec![0; self.alt_needs.len()],
         };
         let mut some: Vec<usize> = Vec::new();
         // the tokens a match can start at: where a slot or a first word of the pattern is (every
@@ -1310,7 +1316,11 @@ fn match_node(
         Elem::Group(alts) => {
             let after = f.advance();
             for (k, alt) in alts.iter().enumerate() {
-                if !st.alt_ok[node.alt_base as usize + k] {
+                let ai = node.alt_base as usize + k;
+                if st.alt_ok[ai] == 0 {
+                    st.alt_ok[ai] = 1 + u8::from(st.alt_needs[ai].holds(&v.present));
+                }
+                if st.alt_ok[ai] != 2 {
                     continue;
                 }
                 if let Some(Some(first)) = node.firsts.get(k) {
