@@ -125,6 +125,20 @@ fn norm_char(c: char) -> Option<&'static str> {
     })
 }
 
+/// Whether `w` with a period is one of `abbrevs` (lower-case); short ASCII words are lower-cased on
+/// the stack.
+fn is_abbreviation(w: &str, abbrevs: &HashSet<String>) -> bool {
+    let mut buf = [0u8; 16];
+    if w.is_ascii() && w.len() < buf.len() {
+        let l = w.len();
+        buf[..l].copy_from_slice(w.as_bytes());
+        buf[..l].make_ascii_lowercase();
+        buf[l] = b'.';
+        return std::str::from_utf8(&buf[..=l]).is_ok_and(|k| abbrevs.contains(k));
+    }
+    abbrevs.contains(&format!("{}.", w.to_lowercase()))
+}
+
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{2032}')
 }
@@ -149,6 +163,10 @@ trait CharSeq {
     fn ch(&self, k: usize) -> char;
     /// The byte offset of character `k` in the paragraph.
     fn off(&self, k: usize) -> usize;
+    /// The paragraph's bytes when each is a character (ASCII text).
+    fn ascii(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 struct AsciiChars<'a>(&'a [u8]);
@@ -164,6 +182,9 @@ impl CharSeq for AsciiChars<'_> {
         // one byte per character
         assert!(k < self.0.len());
         k
+    }
+    fn ascii(&self) -> Option<&[u8]> {
+        Some(self.0)
     }
 }
 
@@ -246,6 +267,12 @@ fn tokenize_chars(
                 text_norm = String::from(&text[byte_at(start)..byte_at(i)]);
             } else {
                 let numeric = c.is_ascii_digit();
+                // ASCII letters, digits and '_' are word characters: skip them byte by byte
+                if let Some(b) = chars.ascii() {
+                    while i < n && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                        i += 1;
+                    }
+                }
                 while i < n {
                     let ch = chars.ch(i);
                     if is_word_char(ch)
@@ -303,7 +330,7 @@ fn tokenize_chars(
                 if end < n && chars.ch(end) == '.' && kind == TokKind::Word {
                     let w = &text_norm;
                     let single = w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase());
-                    if single || abbrevs.contains(&format!("{}.", w.to_lowercase())) {
+                    if single || is_abbreviation(w, abbrevs) {
                         text_norm.push('.');
                         i = end + 1;
                     }
@@ -704,6 +731,31 @@ mod tests {
             assert!(ascii.len() > 10);
             assert_eq!(ascii, wide, "{s}");
         }
+    }
+
+    #[test]
+    fn tokens_get_the_ids_of_their_forms() {
+        let mut w = Words::default();
+        let the = w.add("the");
+        let pak = w.add("Pakistan");
+        assert_eq!(w.add("the"), the);
+        let s = "The Pakistan the x";
+        let mut t = tokenize(s, 0, s.len(), 0, &cfg().abbreviations);
+        w.number(&mut t);
+        let ids: Vec<(u32, u32)> = t.iter().map(|t| (t.lid, t.tid)).collect();
+        assert_eq!(ids, [(the, 0), (0, pak), (the, the), (0, 0)]);
+    }
+
+    #[test]
+    fn abbreviations_on_the_stack_and_off() {
+        let c = cfg();
+        assert!(is_abbreviation("Gen", &c.abbreviations));
+        assert!(is_abbreviation("SGT", &c.abbreviations));
+        assert!(!is_abbreviation("Gens", &c.abbreviations));
+        assert!(!is_abbreviation("Séptember", &c.abbreviations));
+        let mut long = c.abbreviations.clone();
+        long.insert("abcdefghijklmnopq.".into());
+        assert!(is_abbreviation("ABCDEFGHIJKLMNOPQ", &long));
     }
 
     #[test]
