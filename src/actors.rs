@@ -343,6 +343,7 @@ impl<'a> Recognizer<'a> {
         self.lex.is(t.tid, bits)
     }
 
+    #[inline]
     fn noun_at(&self, toks: &[Token], i: usize) -> Option<(usize, usize)> {
         for (seq, a) in self.lex.nouns.get(toks.get(i)?.lid as usize)? {
             let n = seq.len();
@@ -353,6 +354,7 @@ impl<'a> Recognizer<'a> {
         None
     }
 
+    #[inline]
     fn title_at(&self, toks: &[Token], i: usize) -> Option<(usize, usize)> {
         for (seq, a) in self.lex.titles.get(toks.get(i)?.lid as usize)? {
             let n = seq.len();
@@ -1486,6 +1488,10 @@ impl<'a> Recognizer<'a> {
     ) {
         let mut extra = Vec::new();
         for (i, t) in toks.iter().enumerate() {
+            // only subject, relative and possessive pronouns stand for anything (below)
+            if !self.low(t, cue::SUBJ_PRONOUN | cue::REL_PRONOUN | cue::POSS_PRONOUN) {
+                continue;
+            }
             if out.iter().any(|m| m.start <= i && i < m.end) {
                 continue;
             }

@@ -546,7 +546,26 @@ impl Gazetteer {
     }
 
     /// Longest alias starting at token `i` valid at `date` (exact-case entries win ties).
+    #[inline]
     pub fn longest_match<'a>(
+        &'a self,
+        tokens: &[crate::text::Token],
+        i: usize,
+        date: Option<&PartialDate>,
+    ) -> Option<(&'a Entry, usize)> {
+        // most tokens start no alias: tell by their ids, without a call
+        if self.numbered {
+            let t = &tokens[i];
+            let exact = self.by_tid.get(t.tid as usize).is_some_and(|&r| r != 0);
+            let ci = self.by_lid.get(t.lid as usize).is_some_and(|&r| r != 0);
+            if !exact && !ci {
+                return None;
+            }
+        }
+        self.longest_match_listed(tokens, i, date)
+    }
+
+    fn longest_match_listed<'a>(
         &'a self,
         tokens: &[crate::text::Token],
         i: usize,

@@ -221,7 +221,12 @@ pub fn tokenize(
             to,
             cbase,
             abbrevs,
-            WideChars(s.char_indices().collect()),
+            WideChars({
+                // no more characters than bytes: one allocation
+                let mut v = Vec::with_capacity(s.len());
+                v.extend(s.char_indices());
+                v
+            }),
         )
     }
 }
