@@ -75,9 +75,20 @@ pub struct TextConfig {
 /// Every string the engine looks a token's text or lower-case form up by (cue sets, role nouns,
 /// titles, rule words, dictionary keys), numbered from 1: a token is looked up once, and the cue
 /// sets and maps become tables indexed by its id.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Words {
     ids: rustc_hash::FxHashMap<String, u32>,
+    /// The ids of the one-byte ASCII words ("," "." "a"), looked up without hashing.
+    single: [u32; 128],
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Words {
+            ids: Default::default(),
+            single: [0; 128],
+        }
+    }
 }
 
 impl Words {
@@ -88,10 +99,20 @@ impl Words {
         }
         let i = self.ids.len() as u32 + 1;
         self.ids.insert(w.to_string(), i);
+        if let [b] = w.as_bytes() {
+            if b.is_ascii() {
+                self.single[*b as usize] = i;
+            }
+        }
         i
     }
     /// The id of `w`; 0 for a word not numbered.
     pub fn id(&self, w: &str) -> u32 {
+        if let [b] = w.as_bytes() {
+            if b.is_ascii() {
+                return self.single[*b as usize];
+            }
+        }
         self.ids.get(w).copied().unwrap_or(0)
     }
     /// One more than the highest id (a table indexed by id has this many rows).
@@ -150,6 +171,17 @@ fn is_dash(c: char) -> bool {
 fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
+
+/// The ASCII bytes that are word characters (`is_word_char`): letters, digits, '_'.
+const ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
@@ -274,9 +306,10 @@ fn tokenize_chars(
                 let numeric = c.is_ascii_digit();
                 // ASCII letters, digits and '_' are word characters: skip them byte by byte
                 if let Some(b) = chars.ascii() {
-                    while i < n && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                        i += 1;
-                    }
+                    i += b[i..n]
+                        .iter()
+                        .position(|&c| !ASCII_WORD[c as usize])
+                        .unwrap_or(n - i);
                 }
                 while i < n {
                     let ch = chars.ch(i);
@@ -743,12 +776,24 @@ mod tests {
         let mut w = Words::default();
         let the = w.add("the");
         let pak = w.add("Pakistan");
+        let comma = w.add(",");
         assert_eq!(w.add("the"), the);
-        let s = "The Pakistan the x";
+        assert_eq!(w.id(","), comma);
+        let s = "The Pakistan, the x.";
         let mut t = tokenize(s, 0, s.len(), 0, &cfg().abbreviations);
         w.number(&mut t);
         let ids: Vec<(u32, u32)> = t.iter().map(|t| (t.lid, t.tid)).collect();
-        assert_eq!(ids, [(the, 0), (0, pak), (the, the), (0, 0)]);
+        assert_eq!(
+            ids,
+            [
+                (the, 0),
+                (0, pak),
+                (comma, comma),
+                (the, the),
+                (0, 0),
+                (0, 0)
+            ]
+        );
     }
 
     #[test]
