@@ -21,6 +21,7 @@ pub struct Money {
     pub currency: String,
 }
 
+#[inline]
 fn month_of(t: &str) -> Option<u32> {
     // months are capitalised words of 3 to 10 letters, beginning with one of eight letters
     if !t
@@ -32,6 +33,10 @@ fn month_of(t: &str) -> Option<u32> {
     {
         return None;
     }
+    month_named(t)
+}
+
+fn month_named(t: &str) -> Option<u32> {
     // lower-cased on the stack: a word with a character beyond ASCII names no month
     let w = t.trim_end_matches('.');
     if !w.is_ascii() {
@@ -81,6 +86,7 @@ fn year_of(t: &Token) -> Option<i32> {
     (1900..=2100).contains(&y).then_some(y)
 }
 
+#[inline]
 fn day_of(t: &Token) -> Option<u32> {
     if !t
         .lower
@@ -91,6 +97,10 @@ fn day_of(t: &Token) -> Option<u32> {
     {
         return None;
     }
+    day_number(t)
+}
+
+fn day_number(t: &Token) -> Option<u32> {
     let s = t
         .lower
         .trim_end_matches("st")
