@@ -5,8 +5,8 @@
 use crate::date::PartialDate;
 use crate::gazetteer::{Actor, AliasKind, Gazetteer};
 use crate::ontology::{Agent, Agents, Cues};
-use crate::text::{TokKind, Token};
-use rustc_hash::{FxHashMap, FxHashSet};
+use crate::text::{TokKind, Token, Words};
+use rustc_hash::FxHashMap;
 use std::collections::HashSet;
 
 /// The syntactic role of a mention, as far as word order tells.
@@ -121,6 +121,10 @@ impl DocActors {
             .map(|(&a, _)| a)
     }
     pub fn from_gazetteer(&mut self, g: &Gazetteer, idx: usize) -> usize {
+        // interned already: no copy of the dictionary entry
+        if let Some(&i) = self.by_id.get(&g.actors[idx].id) {
+            return i;
+        }
         let mut a = g.actors[idx].clone();
         if a.country.is_empty() {
             a.country = g.country_of(idx);
@@ -129,33 +133,62 @@ impl DocActors {
     }
 }
 
-/// Role nouns, titles and cue words, tokenised once (built when the engine loads).
+/// Cue sets a word can belong to: bits of `Lexicon::flags`. The sets below `NOT_NAME` hold
+/// lower-case forms (tested with a token's `lid`); the others hold text as written (tested with
+/// its `tid`).
+mod cue {
+    pub const PREP: u32 = 1;
+    pub const REL_PRONOUN: u32 = 1 << 1;
+    pub const POSS_PRONOUN: u32 = 1 << 2;
+    pub const SUBJ_PRONOUN: u32 = 1 << 3;
+    pub const FIRST_PERSON: u32 = 1 << 4;
+    pub const FIRST_PERSON_POSS: u32 = 1 << 5;
+    pub const PERSON_PRONOUN: u32 = 1 << 6;
+    pub const PERSON_POSS: u32 = 1 << 7;
+    pub const NONPERSON_PRONOUN: u32 = 1 << 8;
+    pub const COUNTRY_ANAPHOR: u32 = 1 << 9;
+    pub const GROUP_ANAPHOR: u32 = 1 << 10;
+    pub const GROUP_ANAPHOR_MOD: u32 = 1 << 11;
+    pub const ORG_HEAD: u32 = 1 << 12;
+    pub const SUBJECT_VERB: u32 = 1 << 13;
+    pub const NOT_PAST_TENSE: u32 = 1 << 14;
+    pub const NON_ACTOR_PREFIX: u32 = 1 << 15;
+    pub const NAME_PARTICLE: u32 = 1 << 16;
+    pub const COUNTRY_NOUN: u32 = 1 << 17;
+    pub const SPEECH_VERB: u32 = 1 << 18;
+    pub const PERSON_AFTER_NOUN: u32 = 1 << 19;
+    pub const APPOSITION_START: u32 = 1 << 20;
+    pub const TITLE_MODIFIER: u32 = 1 << 21;
+    /// Text as written: `not_name_words`, organisation cue words, `organisation_skip`.
+    pub const NOT_NAME: u32 = 1 << 22;
+    pub const ORG_CUE: u32 = 1 << 23;
+    pub const ORG_SKIP: u32 = 1 << 24;
+}
+
+/// A role noun or title as a token sequence, with its agent.
+type Seq = (Vec<String>, usize);
+
+/// A role noun as the word ids of its tokens, with its agent.
+type IdSeq = (Box<[u32]>, usize);
+
+/// Role nouns, titles and cue words, tokenised once (built when the engine loads) and indexed by
+/// the engine's word ids (`text::Words`).
 pub struct Lexicon {
-    /// Role nouns as token sequences (lower case), longest first, with their agent, by first token.
-    nouns: FxHashMap<String, Vec<(Vec<String>, usize)>>,
-    /// Titles as token sequences, longest first, with their agent, by lower-cased first token.
-    titles: FxHashMap<String, Vec<(Vec<String>, usize)>>,
-    preps: FxHashSet<String>,
-    rel_pronouns: FxHashSet<String>,
-    poss_pronouns: FxHashSet<String>,
-    subj_pronouns: FxHashSet<String>,
-    first_person: FxHashSet<String>,
-    first_person_possessive: FxHashSet<String>,
-    person_pronouns: FxHashSet<String>,
-    person_possessives: FxHashSet<String>,
-    nonperson_pronouns: FxHashSet<String>,
-    country_anaphors: FxHashSet<String>,
-    group_anaphors: FxHashSet<String>,
-    group_anaphor_modifiers: FxHashSet<String>,
-    /// Organisation cue words in lower case ("council"), for "the council".
-    organisation_heads: FxHashSet<String>,
-    subject_verbs: FxHashSet<String>,
-    not_past_tense: FxHashSet<String>,
-    non_actor_prefixes: FxHashSet<String>,
+    /// Role nouns as word ids of their lower-case tokens, longest first, with their agent, by the
+    /// id of the first token.
+    nouns: Vec<Vec<IdSeq>>,
+    /// Titles as token sequences, longest first, with their agent, by the id of the lower-cased
+    /// first token.
+    titles: Vec<Vec<Seq>>,
+    /// The cue sets (`cue::*` bits) of each word id.
+    flags: Vec<u32>,
+    /// Whether `first_person_pronouns` is empty.
+    no_first_person: bool,
 }
 
 impl Lexicon {
-    pub fn new(agents: &Agents, cues: &Cues, abbrevs: &HashSet<String>) -> Self {
+    /// Number every word of the cue sets, role nouns and titles in `words`, and index them.
+    pub fn new(agents: &Agents, cues: &Cues, abbrevs: &HashSet<String>, words: &mut Words) -> Self {
         let mut nouns = Vec::new();
         let mut titles = Vec::new();
         for (i, a) in agents.agents.iter().enumerate() {
@@ -166,8 +199,8 @@ impl Lexicon {
                 titles.push((toks_of(t, abbrevs), i));
             }
         }
-        let index = |v: Vec<(Vec<String>, usize)>| {
-            let mut m: FxHashMap<String, Vec<(Vec<String>, usize)>> = FxHashMap::default();
+        let index = |v: Vec<Seq>| {
+            let mut m: FxHashMap<String, Vec<Seq>> = FxHashMap::default();
             for (seq, a) in v {
                 if let Some(first) = seq.first() {
                     m.entry(first.to_lowercase()).or_default().push((seq, a));
@@ -178,31 +211,106 @@ impl Lexicon {
             }
             m
         };
-        let set = |v: &Vec<String>| v.iter().map(|s| s.to_lowercase()).collect::<FxHashSet<_>>();
-        Lexicon {
-            nouns: index(nouns),
-            titles: index(titles),
-            preps: set(&cues.prepositions),
-            rel_pronouns: set(&cues.relative_pronouns),
-            poss_pronouns: set(&cues.possessive_pronouns),
-            subj_pronouns: set(&cues.subject_pronouns),
-            first_person: set(&cues.first_person_pronouns),
-            first_person_possessive: set(&cues.first_person_possessives),
-            person_pronouns: set(&cues.person_pronouns),
-            person_possessives: set(&cues.person_possessives),
-            nonperson_pronouns: set(&cues.nonperson_pronouns),
-            country_anaphors: set(&cues.country_anaphors),
-            group_anaphors: set(&cues.group_anaphors),
-            group_anaphor_modifiers: set(&cues.group_anaphor_modifiers),
-            organisation_heads: agents
-                .organisation_cues
-                .keys()
-                .map(|w| w.to_lowercase())
-                .collect(),
-            subject_verbs: set(&cues.subject_verbs),
-            not_past_tense: set(&cues.not_past_tense),
-            non_actor_prefixes: set(&cues.non_actor_prefixes),
+        let nouns = index(nouns);
+        let titles = index(titles);
+        let mut flagged: Vec<(u32, u32)> = Vec::new();
+        let mut set = |words: &mut Words, v: &mut dyn Iterator<Item = String>, bit: u32| {
+            for w in v {
+                flagged.push((words.add(&w), bit));
+            }
+        };
+        let lower = |v: &[String]| -> Vec<String> { v.iter().map(|s| s.to_lowercase()).collect() };
+        use cue::*;
+        for (v, bit) in [
+            (lower(&cues.prepositions), PREP),
+            (lower(&cues.relative_pronouns), REL_PRONOUN),
+            (lower(&cues.possessive_pronouns), POSS_PRONOUN),
+            (lower(&cues.subject_pronouns), SUBJ_PRONOUN),
+            (lower(&cues.first_person_pronouns), FIRST_PERSON),
+            (lower(&cues.first_person_possessives), FIRST_PERSON_POSS),
+            (lower(&cues.person_pronouns), PERSON_PRONOUN),
+            (lower(&cues.person_possessives), PERSON_POSS),
+            (lower(&cues.nonperson_pronouns), NONPERSON_PRONOUN),
+            (lower(&cues.country_anaphors), COUNTRY_ANAPHOR),
+            (lower(&cues.group_anaphors), GROUP_ANAPHOR),
+            (lower(&cues.group_anaphor_modifiers), GROUP_ANAPHOR_MOD),
+            (
+                agents
+                    .organisation_cues
+                    .keys()
+                    .map(|w| w.to_lowercase())
+                    .collect(),
+                ORG_HEAD,
+            ),
+            (lower(&cues.subject_verbs), SUBJECT_VERB),
+            (lower(&cues.not_past_tense), NOT_PAST_TENSE),
+            (lower(&cues.non_actor_prefixes), NON_ACTOR_PREFIX),
+            // the agents' sets as they are kept (tested against lower-case forms)
+            (
+                agents.name_particles.iter().cloned().collect(),
+                NAME_PARTICLE,
+            ),
+            (agents.country_nouns.iter().cloned().collect(), COUNTRY_NOUN),
+            (
+                agents.person_speech_verbs.iter().cloned().collect(),
+                SPEECH_VERB,
+            ),
+            (
+                agents.person_after_nouns.iter().cloned().collect(),
+                PERSON_AFTER_NOUN,
+            ),
+            (
+                agents.apposition_starts.iter().cloned().collect(),
+                APPOSITION_START,
+            ),
+            (
+                agents.title_modifiers.iter().cloned().collect(),
+                TITLE_MODIFIER,
+            ),
+            // text as written
+            (agents.not_name_words.iter().cloned().collect(), NOT_NAME),
+            (agents.organisation_cues.keys().cloned().collect(), ORG_CUE),
+            (agents.organisation_skip.iter().cloned().collect(), ORG_SKIP),
+        ] {
+            set(words, &mut v.into_iter(), bit);
         }
+        let mut noun_seqs: Vec<(u32, Vec<IdSeq>)> = Vec::new();
+        for (first, l) in nouns {
+            let key = words.add(&first);
+            let l = l
+                .into_iter()
+                .map(|(seq, a)| (seq.iter().map(|w| words.add(w)).collect(), a))
+                .collect();
+            noun_seqs.push((key, l));
+        }
+        let title_seqs: Vec<(u32, Vec<Seq>)> = titles
+            .into_iter()
+            .map(|(k, l)| (words.add(&k), l))
+            .collect();
+        let rows = words.rows();
+        let mut flags = vec![0u32; rows];
+        for (id, bit) in flagged {
+            flags[id as usize] |= bit;
+        }
+        let mut nouns = vec![Vec::new(); rows];
+        for (k, l) in noun_seqs {
+            nouns[k as usize] = l;
+        }
+        let mut titles = vec![Vec::new(); rows];
+        for (k, l) in title_seqs {
+            titles[k as usize] = l;
+        }
+        Lexicon {
+            nouns,
+            titles,
+            flags,
+            no_first_person: cues.first_person_pronouns.is_empty(),
+        }
+    }
+
+    /// Whether the word with id `id` is in one of the cue sets `bits`.
+    fn is(&self, id: u32, bits: u32) -> bool {
+        self.flags.get(id as usize).is_some_and(|f| f & bits != 0)
     }
 }
 
@@ -210,24 +318,7 @@ impl Lexicon {
 pub struct Recognizer<'a> {
     pub gaz: &'a Gazetteer,
     pub agents: &'a Agents,
-    nouns: &'a FxHashMap<String, Vec<(Vec<String>, usize)>>,
-    titles: &'a FxHashMap<String, Vec<(Vec<String>, usize)>>,
-    preps: &'a FxHashSet<String>,
-    rel_pronouns: &'a FxHashSet<String>,
-    poss_pronouns: &'a FxHashSet<String>,
-    subj_pronouns: &'a FxHashSet<String>,
-    first_person: &'a FxHashSet<String>,
-    first_person_possessive: &'a FxHashSet<String>,
-    person_pronouns: &'a FxHashSet<String>,
-    person_possessives: &'a FxHashSet<String>,
-    nonperson_pronouns: &'a FxHashSet<String>,
-    country_anaphors: &'a FxHashSet<String>,
-    group_anaphors: &'a FxHashSet<String>,
-    group_anaphor_modifiers: &'a FxHashSet<String>,
-    organisation_heads: &'a FxHashSet<String>,
-    subject_verbs: &'a FxHashSet<String>,
-    not_past_tense: &'a FxHashSet<String>,
-    non_actor_prefixes: &'a FxHashSet<String>,
+    lex: &'a Lexicon,
 }
 
 fn toks_of(s: &str, abbrevs: &HashSet<String>) -> Vec<String> {
@@ -239,42 +330,33 @@ fn toks_of(s: &str, abbrevs: &HashSet<String>) -> Vec<String> {
 
 impl<'a> Recognizer<'a> {
     pub fn new(gaz: &'a Gazetteer, agents: &'a Agents, lex: &'a Lexicon) -> Self {
-        Recognizer {
-            gaz,
-            agents,
-            nouns: &lex.nouns,
-            titles: &lex.titles,
-            preps: &lex.preps,
-            rel_pronouns: &lex.rel_pronouns,
-            poss_pronouns: &lex.poss_pronouns,
-            subj_pronouns: &lex.subj_pronouns,
-            first_person: &lex.first_person,
-            first_person_possessive: &lex.first_person_possessive,
-            person_pronouns: &lex.person_pronouns,
-            person_possessives: &lex.person_possessives,
-            nonperson_pronouns: &lex.nonperson_pronouns,
-            country_anaphors: &lex.country_anaphors,
-            group_anaphors: &lex.group_anaphors,
-            group_anaphor_modifiers: &lex.group_anaphor_modifiers,
-            organisation_heads: &lex.organisation_heads,
-            subject_verbs: &lex.subject_verbs,
-            not_past_tense: &lex.not_past_tense,
-            non_actor_prefixes: &lex.non_actor_prefixes,
-        }
+        Recognizer { gaz, agents, lex }
     }
 
+    /// Whether the lower-case form of `t` is in one of the cue sets `bits`.
+    fn low(&self, t: &Token, bits: u32) -> bool {
+        self.lex.is(t.lid, bits)
+    }
+
+    /// Whether the text of `t` is in one of the (case-sensitive) cue sets `bits`.
+    fn txt(&self, t: &Token, bits: u32) -> bool {
+        self.lex.is(t.tid, bits)
+    }
+
+    #[inline]
     fn noun_at(&self, toks: &[Token], i: usize) -> Option<(usize, usize)> {
-        for (seq, a) in self.nouns.get(&toks.get(i)?.lower)? {
+        for (seq, a) in self.lex.nouns.get(toks.get(i)?.lid as usize)? {
             let n = seq.len();
-            if i + n <= toks.len() && seq.iter().zip(&toks[i..i + n]).all(|(s, t)| *s == t.lower) {
+            if i + n <= toks.len() && seq.iter().zip(&toks[i..i + n]).all(|(&s, t)| s == t.lid) {
                 return Some((n, *a));
             }
         }
         None
     }
 
+    #[inline]
     fn title_at(&self, toks: &[Token], i: usize) -> Option<(usize, usize)> {
-        for (seq, a) in self.titles.get(&toks.get(i)?.lower)? {
+        for (seq, a) in self.lex.titles.get(toks.get(i)?.lid as usize)? {
             let n = seq.len();
             if i + n <= toks.len()
                 && seq
@@ -298,8 +380,7 @@ impl<'a> Recognizer<'a> {
             if t.kind == TokKind::Word
                 && t.is_capitalised()
                 && t.text.chars().any(|c| c.is_lowercase())
-                && !self.agents.not_name_words.contains(&t.text)
-                && !self.agents.organisation_cues.contains_key(&t.text)
+                && !self.txt(t, cue::NOT_NAME | cue::ORG_CUE)
             {
                 // stop at an actor name ("General Kurilla, U.S. Central Command")
                 if words > 0
@@ -320,13 +401,13 @@ impl<'a> Recognizer<'a> {
             {
                 k += 3;
             } else if words > 0
-                && (t.text == "-" || self.agents.name_particles.contains(&t.lower))
+                && (t.text == "-" || self.low(t, cue::NAME_PARTICLE))
                 && k + 1 < toks.len()
                 && toks[k + 1].is_capitalised()
             {
                 k += 1;
             } else if words > 0
-                && self.agents.name_particles.contains(&t.lower)
+                && self.low(t, cue::NAME_PARTICLE)
                 && k + 2 < toks.len()
                 && toks[k + 1].text == "-"
                 && toks[k + 2].is_capitalised()
@@ -357,6 +438,14 @@ impl<'a> Recognizer<'a> {
 
     /// The sub-actor of the state `state` (a document actor) for agent `agent_i`, interned.
     fn intern_composite(&self, doc: &mut DocActors, state: usize, agent_i: usize) -> usize {
+        // interned already (the id `composite` gives it): no copy of the state
+        let id = format!(
+            "{}.{}",
+            doc.actors[state].id, self.agents.agents[agent_i].code
+        );
+        if let Some(&i) = doc.by_id.get(&id) {
+            return i;
+        }
         let ca = doc.actors[state].clone();
         doc.intern(self.composite(&ca, &self.agents.agents[agent_i]))
     }
@@ -416,7 +505,7 @@ impl<'a> Recognizer<'a> {
         let mut coordinated = false;
         loop {
             let t = toks.get(k)?;
-            if self.agents.country_nouns.contains(&t.lower) {
+            if self.low(t, cue::COUNTRY_NOUN) {
                 return Some(None);
             }
             if coordinated {
@@ -446,10 +535,7 @@ impl<'a> Recognizer<'a> {
                 && t.is_capitalised()
                 && t.text.chars().any(|c| c.is_lowercase())
         };
-        if cues.is_empty()
-            || !proper(&toks[i])
-            || self.agents.organisation_skip.contains(&toks[i].text)
-        {
+        if cues.is_empty() || !proper(&toks[i]) || self.txt(&toks[i], cue::ORG_SKIP) {
             return None;
         }
         let n = toks.len();
@@ -459,7 +545,11 @@ impl<'a> Recognizer<'a> {
         while k < n && k - i < 10 {
             let t = &toks[k];
             if proper(t) {
-                if let Some(kind) = cues.get(&t.text) {
+                if let Some(kind) = self
+                    .txt(t, cue::ORG_CUE)
+                    .then(|| cues.get(&t.text))
+                    .flatten()
+                {
                     cue = Some((k, kind.as_str()));
                 }
                 k += 1;
@@ -532,8 +622,7 @@ impl<'a> Recognizer<'a> {
         let t = &toks[i];
         if a.person_speech_verbs.is_empty()
             || !t.is_capitalised()
-            || a.organisation_skip.contains(&t.text)
-            || a.not_name_words.contains(&t.text)
+            || self.txt(t, cue::ORG_SKIP | cue::NOT_NAME)
         {
             return None;
         }
@@ -547,18 +636,14 @@ impl<'a> Recognizer<'a> {
         if words.len() < 2
             || words.len() > 4
             || words.iter().any(|w| {
-                a.not_name_words.contains(&w.text)
-                    || a.organisation_cues.contains_key(&w.text)
+                self.txt(w, cue::NOT_NAME | cue::ORG_CUE)
                     || w.text.chars().all(|c| !c.is_lowercase())
             })
         {
             return None;
         }
         let end = i + len;
-        let speech = |k: usize| {
-            toks.get(k)
-                .is_some_and(|t| a.person_speech_verbs.contains(&t.lower))
-        };
+        let speech = |k: usize| toks.get(k).is_some_and(|t| self.low(t, cue::SPEECH_VERB));
         // "Munir Akram said", and ", Munir Akram, said" closing an apposition
         let after_speech = speech(end)
             || (i >= 1
@@ -568,13 +653,13 @@ impl<'a> Recognizer<'a> {
         // "said Mesut Casin", "according to ...", "his Israeli counterpart Meir Ben-Shabbat"
         let before_speech = i >= 1 && speech(i - 1)
             || (i >= 2 && toks[i - 2].lower == "according" && toks[i - 1].lower == "to")
-            || (i >= 1 && a.person_after_nouns.contains(&toks[i - 1].lower));
+            || (i >= 1 && self.low(&toks[i - 1], cue::PERSON_AFTER_NOUN));
         // ", a Turkish analyst", and ", UNICEF's executive director", ", U.S. deputy U.N.
         // ambassador": an actor's possessive or an actor before a lower-case title
         let apposition = toks.get(end).is_some_and(|t| t.text == ",")
             && (toks
                 .get(end + 1)
-                .is_some_and(|t| a.apposition_starts.contains(&t.lower))
+                .is_some_and(|t| self.low(t, cue::APPOSITION_START))
                 || self
                     .gaz
                     .longest_match(toks, end + 1, date)
@@ -588,7 +673,7 @@ impl<'a> Recognizer<'a> {
         }
         // ", a Turkish analyst", ", Pakistan's envoy": a state named early in the apposition;
         // "Israeli counterpart Meir Ben-Shabbat": the country word before the noun
-        let before_noun = (i >= 2 && a.person_after_nouns.contains(&toks[i - 1].lower))
+        let before_noun = (i >= 2 && self.low(&toks[i - 1], cue::PERSON_AFTER_NOUN))
             .then(|| {
                 self.gaz
                     .longest_match(toks, i - 2, date)
@@ -623,13 +708,12 @@ impl<'a> Recognizer<'a> {
         let mut i = 0;
         while i < n {
             // "anti-China", "pro-Russian": not the actor acting
-            let prefixed = i >= 2
-                && toks[i - 1].text == "-"
-                && self.non_actor_prefixes.contains(&toks[i - 2].lower);
+            let prefixed =
+                i >= 2 && toks[i - 1].text == "-" && self.low(&toks[i - 2], cue::NON_ACTOR_PREFIX);
             // "the country's security forces", "the country": the state the document is about
             if i + 1 < n
                 && toks[i].lower == "the"
-                && self.country_anaphors.contains(&toks[i + 1].lower)
+                && self.low(&toks[i + 1], cue::COUNTRY_ANAPHOR)
                 && toks.get(i + 2).is_none_or(|t| t.lower != "of")
             {
                 if let Some(state) = doc.referent(&out, &["State"], &doc.states_named) {
@@ -661,11 +745,11 @@ impl<'a> Recognizer<'a> {
             let the = toks[i].lower == "the";
             let group_at = if !the {
                 None
-            } else if i + 1 < n && self.group_anaphors.contains(&toks[i + 1].lower) {
+            } else if i + 1 < n && self.low(&toks[i + 1], cue::GROUP_ANAPHOR) {
                 Some(i + 2)
             } else if i + 2 < n
-                && self.group_anaphor_modifiers.contains(&toks[i + 1].lower)
-                && self.group_anaphors.contains(&toks[i + 2].lower)
+                && self.low(&toks[i + 1], cue::GROUP_ANAPHOR_MOD)
+                && self.low(&toks[i + 2], cue::GROUP_ANAPHOR)
             {
                 Some(i + 3)
             } else {
@@ -684,7 +768,7 @@ impl<'a> Recognizer<'a> {
             if the
                 && i + 1 < n
                 && !toks[i + 1].is_capitalised()
-                && self.organisation_heads.contains(&toks[i + 1].lower)
+                && self.low(&toks[i + 1], cue::ORG_HEAD)
             {
                 let mut head = toks[i + 1].text.clone();
                 if let Some(c) = head.get_mut(0..1) {
@@ -703,12 +787,7 @@ impl<'a> Recognizer<'a> {
                 let capital_title = toks[i].is_capitalised();
                 // the country word before the title, over modifiers ("Malaysia's former prime minister")
                 let mut before_title = i;
-                while before_title > 0
-                    && self
-                        .agents
-                        .title_modifiers
-                        .contains(&toks[before_title - 1].lower)
-                {
+                while before_title > 0 && self.low(&toks[before_title - 1], cue::TITLE_MODIFIER) {
                     before_title -= 1;
                 }
                 let country = out
@@ -1031,10 +1110,7 @@ impl<'a> Recognizer<'a> {
                     i += 1;
                     continue;
                 }
-                if i + 2 < n
-                    && self.agents.name_particles.contains(&toks[i].lower)
-                    && toks[i + 1].text == "-"
-                {
+                if i + 2 < n && self.low(&toks[i], cue::NAME_PARTICLE) && toks[i + 1].text == "-" {
                     if let Some(&p) = doc.surnames.get(&toks[i + 2].text) {
                         out.push(Mention::new(i, i + 3, p, MentionKind::Person, 0.8));
                         i += 3;
@@ -1219,7 +1295,7 @@ impl<'a> Recognizer<'a> {
             // over determiners and modifiers: "banned senior Iranian officials"
             while p > 0
                 && (matches!(toks[p - 1].lower.as_str(), "the" | "a" | "an")
-                    || self.agents.title_modifiers.contains(&toks[p - 1].lower))
+                    || self.low(&toks[p - 1], cue::TITLE_MODIFIER))
             {
                 p -= 1;
             }
@@ -1232,7 +1308,7 @@ impl<'a> Recognizer<'a> {
                     && t.lower.len() > 3
                     && t.lower.ends_with("ed")
                     && !t.is_capitalised()
-                    && !self.not_past_tense.contains(&t.lower)
+                    && !self.low(t, cue::NOT_PAST_TENSE)
             });
             // after a gerund ("killing Afghan civilians", "supporting Ukraine"): an object
             let after_gerund = prev.is_some_and(|t| {
@@ -1273,7 +1349,7 @@ impl<'a> Recognizer<'a> {
                     }))
             {
                 Role::Subject
-            } else if prev.is_some_and(|t| self.preps.contains(&t.lower))
+            } else if prev.is_some_and(|t| self.low(t, cue::PREP))
                 || after_verb
                 || after_gerund
                 || (coordinated && out[k - 1].role == Role::Object)
@@ -1347,7 +1423,7 @@ impl<'a> Recognizer<'a> {
                 let between = &toks[after..out[h].start];
                 if between
                     .iter()
-                    .all(|t| t.kind != TokKind::Punct && !self.preps.contains(&t.lower))
+                    .all(|t| t.kind != TokKind::Punct && !self.low(t, cue::PREP))
                 {
                     out[k].head = Some(h);
                 }
@@ -1359,16 +1435,16 @@ impl<'a> Recognizer<'a> {
     fn is_verb_like(&self, t: &Token) -> bool {
         t.kind == TokKind::Word
             && !t.is_capitalised()
-            && (self.subject_verbs.contains(&t.lower)
+            && (self.low(t, cue::SUBJECT_VERB)
                 || (t.lower.len() > 4
                     && t.lower.ends_with("ed")
-                    && !self.not_past_tense.contains(&t.lower)))
+                    && !self.low(t, cue::NOT_PAST_TENSE)))
     }
 
     /// "We reject ...," Balkhi said: first-person pronouns inside quotation marks stand for the
     /// speaker named next to a speech verb outside them.
     fn add_quoted_speaker(&self, toks: &[Token], out: &mut Vec<Mention>) {
-        if self.first_person.is_empty() || !toks.iter().any(|t| t.text == "\"") {
+        if self.lex.no_first_person || !toks.iter().any(|t| t.text == "\"") {
             return;
         }
         let mut inside = vec![false; toks.len()];
@@ -1381,7 +1457,7 @@ impl<'a> Recognizer<'a> {
             }
         }
         let speaker = (0..toks.len())
-            .filter(|&v| !inside[v] && self.agents.person_speech_verbs.contains(&toks[v].lower))
+            .filter(|&v| !inside[v] && self.low(&toks[v], cue::SPEECH_VERB))
             .find_map(|v| {
                 out.iter()
                     .filter(|m| m.kind != MentionKind::Pronoun && !inside[m.start])
@@ -1394,9 +1470,9 @@ impl<'a> Recognizer<'a> {
             if !inside[k] || out.iter().any(|m| m.start <= k && k < m.end) {
                 continue;
             }
-            if self.first_person.contains(&t.lower) {
+            if self.low(t, cue::FIRST_PERSON) {
                 extra.push(pronoun(k, &sp, Role::Subject, 0.8));
-            } else if self.first_person_possessive.contains(&t.lower) {
+            } else if self.low(t, cue::FIRST_PERSON_POSS) {
                 extra.push(pronoun(k, &sp, Role::Possessive, 0.8));
             }
         }
@@ -1412,22 +1488,25 @@ impl<'a> Recognizer<'a> {
     ) {
         let mut extra = Vec::new();
         for (i, t) in toks.iter().enumerate() {
+            // only subject, relative and possessive pronouns stand for anything (below)
+            if !self.low(t, cue::SUBJ_PRONOUN | cue::REL_PRONOUN | cue::POSS_PRONOUN) {
+                continue;
+            }
             if out.iter().any(|m| m.start <= i && i < m.end) {
                 continue;
             }
             // "he", "his" stand for persons; "it", "its" for anything but a person
-            let wants_person = self.person_pronouns.contains(&t.lower)
-                || self.person_possessives.contains(&t.lower);
-            let wants_thing = self.nonperson_pronouns.contains(&t.lower);
+            let wants_person = self.low(t, cue::PERSON_PRONOUN | cue::PERSON_POSS);
+            let wants_thing = self.low(t, cue::NONPERSON_PRONOUN);
             // (a composite may be a person: "the Israeli leader ... he")
             let fits = |m: &Mention| {
                 let person = actors[m.actor].kind == "Person";
                 (!wants_person || person || m.kind == MentionKind::Composite)
                     && (!wants_thing || !person)
             };
-            let rel = self.rel_pronouns.contains(&t.lower);
-            let poss = self.poss_pronouns.contains(&t.lower);
-            if self.subj_pronouns.contains(&t.lower) {
+            let rel = self.low(t, cue::REL_PRONOUN);
+            let poss = self.low(t, cue::POSS_PRONOUN);
+            if self.low(t, cue::SUBJ_PRONOUN) {
                 // "it killed", "they said": the sentence's first clause subject before the pronoun
                 if toks.get(i + 1).is_some_and(|t| self.is_verb_like(t)) {
                     // the main clause's subject: the first subject of the sentence
@@ -1443,7 +1522,7 @@ impl<'a> Recognizer<'a> {
                     {
                         extra.push(pronoun(i, m, Role::Subject, 0.8));
                     } else if let Some(p) = last_person.filter(|_| {
-                        self.person_pronouns.contains(&t.lower)
+                        self.low(t, cue::PERSON_PRONOUN)
                             && !out
                                 .iter()
                                 .any(|m| m.end <= i && m.kind == MentionKind::Person)

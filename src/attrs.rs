@@ -21,12 +21,22 @@ pub struct Money {
     pub currency: String,
 }
 
+#[inline]
 fn month_of(t: &str) -> Option<u32> {
-    // months are capitalised words of 3 to 10 letters
-    if !t.as_bytes().first().is_some_and(|c| c.is_ascii_uppercase()) || t.len() < 3 || t.len() > 10
+    // months are capitalised words of 3 to 10 letters, beginning with one of eight letters
+    if !t
+        .as_bytes()
+        .first()
+        .is_some_and(|c| matches!(c, b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D'))
+        || t.len() < 3
+        || t.len() > 10
     {
         return None;
     }
+    month_named(t)
+}
+
+fn month_named(t: &str) -> Option<u32> {
     // lower-cased on the stack: a word with a character beyond ASCII names no month
     let w = t.trim_end_matches('.');
     if !w.is_ascii() {
@@ -76,6 +86,7 @@ fn year_of(t: &Token) -> Option<i32> {
     (1900..=2100).contains(&y).then_some(y)
 }
 
+#[inline]
 fn day_of(t: &Token) -> Option<u32> {
     if !t
         .lower
@@ -86,6 +97,10 @@ fn day_of(t: &Token) -> Option<u32> {
     {
         return None;
     }
+    day_number(t)
+}
+
+fn day_number(t: &Token) -> Option<u32> {
     let s = t
         .lower
         .trim_end_matches("st")
@@ -307,6 +322,20 @@ pub fn find_money(toks: &[Token], cues: &MoneyCues) -> Vec<Money> {
     let mut i = 0;
     // symbols are short: longer tokens need no lookup
     let longest_symbol = cues.symbols.keys().map(|k| k.len()).max().unwrap_or(0);
+    // and begin with few bytes: tokens beginning with another need no lookup
+    let mut first = [false; 256];
+    for k in cues.symbols.keys() {
+        if let Some(&b) = k.as_bytes().first() {
+            first[b as usize] = true;
+        }
+    }
+    let maybe_symbol = |t: &Token| {
+        t.text.len() <= longest_symbol
+            && t.text
+                .as_bytes()
+                .first()
+                .is_some_and(|&b| first[b as usize])
+    };
     while i < n {
         // symbol or code before: "$450 million", "US$ 5", "USD 10"
         let mut sym_len = 0;
@@ -315,7 +344,7 @@ pub fn find_money(toks: &[Token], cues: &MoneyCues) -> Vec<Money> {
         {
             sym_len = 2;
             currency = Some("USD".to_string());
-        } else if let Some(c) = (toks[i].text.len() <= longest_symbol)
+        } else if let Some(c) = maybe_symbol(&toks[i])
             .then(|| cues.symbols.get(&toks[i].text))
             .flatten()
         {

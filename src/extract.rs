@@ -9,7 +9,7 @@ use crate::gazetteer::{Actor, Gazetteer};
 use crate::input::Document;
 use crate::ontology::{Agents, Cues, Ontology};
 use crate::rules::{load_rules, Rule, SentenceView};
-use crate::text::{sentences, Sentence, TextConfig};
+use crate::text::{sentences, Sentence, TextConfig, Words};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -63,10 +63,6 @@ impl Engine {
             .iter()
             .map(|b| regex::Regex::new(b).expect("checked on load"))
             .collect();
-        let text = TextConfig {
-            abbreviations: abbrevs.clone(),
-            boilerplate,
-        };
         let agents = Agents::load(&dir.join("agents.toml"), &ontology.actor_types).map_err(one)?;
         let mut gazetteer = Gazetteer::default();
         gazetteer
@@ -83,9 +79,17 @@ impl Engine {
         }
         gazetteer.finish();
         gazetteer.check_parents(&dir.join("actors"));
-        let (rules, vocab) = load_rules(&dir.join("rules"), &ontology)?;
+        let (rules, mut vocab) = load_rules(&dir.join("rules"), &ontology)?;
         let rule_index = crate::rules::RuleIndex::new(&rules, &vocab);
-        let lexicon = Lexicon::new(&agents, &cues, &abbrevs);
+        let mut words = Words::default();
+        let lexicon = Lexicon::new(&agents, &cues, &abbrevs, &mut words);
+        gazetteer.number_words(&mut words);
+        vocab.number_words(&mut words);
+        let text = TextConfig {
+            abbreviations: abbrevs,
+            boilerplate,
+            words,
+        };
         Ok(Engine {
             ontology,
             gazetteer,

@@ -3,7 +3,7 @@
 
 use crate::date::PartialDate;
 use crate::error::{toml_error, DataError};
-use crate::text::tokenize;
+use crate::text::{tokenize, Token, Words};
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -135,13 +135,23 @@ pub struct AliasSite {
 pub struct Gazetteer {
     pub actors: Vec<Actor>,
     pub by_id: HashMap<String, usize>,
-    /// First token (exact text) -> entries, longest first.
-    index: FxHashMap<String, Vec<Entry>>,
+    /// First token (exact text) -> entries (a row of `lists`), longest first.
+    index: FxHashMap<String, u32>,
     /// The first bytes of the keys of `index` (a 256-bit set): most tokens (lower-case words,
     /// punctuation) start with no such byte and need no lookup.
     index_first: [u64; 4],
-    /// Case-insensitive entries (PETRARCH dictionaries): first token lower-cased -> entries.
-    ci_index: FxHashMap<String, Vec<Entry>>,
+    /// Case-insensitive entries (PETRARCH dictionaries): first token lower-cased -> entries (a
+    /// row of `lists`).
+    ci_index: FxHashMap<String, u32>,
+    /// The alias lists of `index` and `ci_index`.
+    lists: Vec<Vec<Entry>>,
+    /// By the engine's word id (`text::Words`) of a token's text: 1 + the row of `lists` of
+    /// `index`, or 0 (set by `number_words`).
+    by_tid: Vec<u32>,
+    /// The same for `ci_index`, by the word id of a token's lower-case form.
+    by_lid: Vec<u32>,
+    /// Whether `number_words` ran: lookups go by word id.
+    numbered: bool,
     /// Person roles: (person actor, title, country, validity).
     pub roles: Vec<(usize, String, String, Validity)>,
     /// Every alias string and where it came from (first claimant).
@@ -420,8 +430,12 @@ impl Gazetteer {
             if let Some(&b) = v[0].as_bytes().first() {
                 self.index_first[b as usize / 64] |= 1 << (b % 64);
             }
-            let list = self.index.entry(v[0].clone()).or_default();
-            list.push(e);
+            let next = self.lists.len() as u32;
+            let row = *self.index.entry(v[0].clone()).or_insert(next);
+            if row == next {
+                self.lists.push(Vec::new());
+            }
+            self.lists[row as usize].push(e);
         }
     }
 
@@ -456,7 +470,12 @@ impl Gazetteer {
         if toks.is_empty() {
             return;
         }
-        let list = self.ci_index.entry(toks[0].clone()).or_default();
+        let next = self.lists.len() as u32;
+        let row = *self.ci_index.entry(toks[0].clone()).or_insert(next);
+        if row == next {
+            self.lists.push(Vec::new());
+        }
+        let list = &mut self.lists[row as usize];
         if list.iter().any(|e| e.tokens == toks) {
             return;
         }
@@ -470,9 +489,49 @@ impl Gazetteer {
 
     /// Sort every alias list longest first; call after loading.
     pub fn finish(&mut self) {
-        for list in self.index.values_mut().chain(self.ci_index.values_mut()) {
+        for list in &mut self.lists {
             list.sort_by_key(|e| std::cmp::Reverse(e.tokens.len()));
         }
+    }
+
+    /// Number the first tokens of the aliases in `words`, so that tokens numbered by it are
+    /// looked up by id; call after `finish`.
+    pub fn number_words(&mut self, words: &mut Words) {
+        let exact: Vec<(u32, u32)> = self.index.iter().map(|(w, &r)| (words.add(w), r)).collect();
+        let ci: Vec<(u32, u32)> = self
+            .ci_index
+            .iter()
+            .map(|(w, &r)| (words.add(w), r))
+            .collect();
+        self.by_tid = vec![0; words.rows()];
+        self.by_lid = vec![0; words.rows()];
+        for (id, r) in exact {
+            self.by_tid[id as usize] = r + 1;
+        }
+        for (id, r) in ci {
+            self.by_lid[id as usize] = r + 1;
+        }
+        self.numbered = true;
+    }
+
+    /// The exact-case alias list a token starts.
+    fn exact_list(&self, t: &Token) -> Option<&[Entry]> {
+        let row = if self.numbered {
+            self.by_tid.get(t.tid as usize)?.checked_sub(1)?
+        } else {
+            *self.index.get(&t.text)?
+        };
+        Some(&self.lists[row as usize])
+    }
+
+    /// The case-insensitive alias list a token starts.
+    fn ci_list(&self, t: &Token) -> Option<&[Entry]> {
+        let row = if self.numbered {
+            self.by_lid.get(t.lid as usize)?.checked_sub(1)?
+        } else {
+            *self.ci_index.get(&t.lower)?
+        };
+        Some(&self.lists[row as usize])
     }
 
     /// Add an actor (for dictionary readers); returns its index.
@@ -487,7 +546,26 @@ impl Gazetteer {
     }
 
     /// Longest alias starting at token `i` valid at `date` (exact-case entries win ties).
+    #[inline]
     pub fn longest_match<'a>(
+        &'a self,
+        tokens: &[crate::text::Token],
+        i: usize,
+        date: Option<&PartialDate>,
+    ) -> Option<(&'a Entry, usize)> {
+        // most tokens start no alias: tell by their ids, without a call
+        if self.numbered {
+            let t = &tokens[i];
+            let exact = self.by_tid.get(t.tid as usize).is_some_and(|&r| r != 0);
+            let ci = self.by_lid.get(t.lid as usize).is_some_and(|&r| r != 0);
+            if !exact && !ci {
+                return None;
+            }
+        }
+        self.longest_match_listed(tokens, i, date)
+    }
+
+    fn longest_match_listed<'a>(
         &'a self,
         tokens: &[crate::text::Token],
         i: usize,
@@ -497,7 +575,7 @@ impl Gazetteer {
         let mut best: Option<(&Entry, usize)> = None;
         let first = tokens[i].text.as_bytes().first().copied().unwrap_or(0);
         let keyed = self.index_first[first as usize / 64] & (1 << (first % 64)) != 0;
-        if let Some(list) = keyed.then(|| self.index.get(&tokens[i].text)).flatten() {
+        if let Some(list) = keyed.then(|| self.exact_list(&tokens[i])).flatten() {
             for e in list {
                 let n = e.tokens.len();
                 if i + n <= tokens.len()
@@ -517,7 +595,7 @@ impl Gazetteer {
         if self.ci_index.is_empty() || !tokens[i].is_capitalised() {
             return best;
         }
-        if let Some(list) = self.ci_index.get(&tokens[i].lower) {
+        if let Some(list) = self.ci_list(&tokens[i]) {
             for e in list {
                 let n = e.tokens.len();
                 if best.is_some_and(|(_, b)| b >= n) {
@@ -584,6 +662,9 @@ impl Gazetteer {
 
     /// Number of alias index entries.
     pub fn alias_count(&self) -> usize {
-        self.index.values().map(|v| v.len()).sum()
+        self.index
+            .values()
+            .map(|&r| self.lists[r as usize].len())
+            .sum()
     }
 }

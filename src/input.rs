@@ -248,7 +248,8 @@ fn read_jsonl_file(
             return;
         }
     };
-    let mut reader = BufReader::new(file);
+    // large reads: fewer system calls per megabyte of JSONL
+    let mut reader = BufReader::with_capacity(1 << 16, file);
     let mut buf = Vec::new();
     let mut lineno = 0;
     let mut any = false;

@@ -3,7 +3,7 @@
 use crate::actors::{Mention, Role};
 use crate::error::{toml_error, DataError};
 use crate::ontology::Ontology;
-use crate::text::{TokKind, Token};
+use crate::text::{TokKind, Token, Words};
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -43,6 +43,13 @@ pub struct Vocab {
     /// Actor type -> the id of its pseudo-word (set by `finish`).
     types: FxHashMap<String, u32>,
     size: u32,
+    /// By the engine's word id (`text::Words`) of a token's lower-case form: its vocabulary id
+    /// or `u32::MAX` (set by `number_words`).
+    exact_by_word: Vec<u32>,
+    /// By word id: the vocabulary ids a word token with that lower-case form matches, a range of
+    /// `word_ids` (set by `number_words`).
+    word_span: Vec<(u32, u32)>,
+    word_ids: Vec<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -153,16 +160,63 @@ impl Vocab {
         }
     }
 
+    /// Number the words of the rules in `words` and work out the vocabulary ids of every word
+    /// numbered there, so that a token numbered by `words` is looked up by id; call after
+    /// `finish`, after the other users of `words` numbered theirs.
+    pub fn number_words(&mut self, words: &mut Words) {
+        for w in self.exact.keys() {
+            words.add(w);
+        }
+        let rows = words.rows();
+        self.exact_by_word = vec![u32::MAX; rows];
+        self.word_span = vec![(0, 0); rows];
+        self.word_ids.clear();
+        for (w, id) in words.iter() {
+            let start = self.word_ids.len() as u32;
+            if let Some(&i) = self.exact.get(w) {
+                self.exact_by_word[id as usize] = i;
+                self.word_ids.push(i);
+            }
+            if !self.prefix.is_empty() {
+                let mut ids = std::mem::take(&mut self.word_ids);
+                self.prefix_ids_into(w, &mut ids);
+                self.word_ids = ids;
+            }
+            self.word_span[id as usize] = (start, self.word_ids.len() as u32);
+        }
+    }
+
     /// Appends the vocabulary ids a token matches (its word, and the prefixes it starts with).
     pub fn token_ids_into(&self, t: &Token, out: &mut Vec<u32>) {
-        if let Some(&i) = self.exact.get(&t.lower) {
-            out.push(i);
+        if t.lid != 0 && (t.lid as usize) < self.word_span.len() {
+            // a numbered word: worked out by `number_words`
+            if t.kind == TokKind::Punct {
+                let i = self.exact_by_word[t.lid as usize];
+                if i != u32::MAX {
+                    out.push(i);
+                }
+            } else {
+                let (a, b) = self.word_span[t.lid as usize];
+                out.extend_from_slice(&self.word_ids[a as usize..b as usize]);
+            }
+            return;
+        }
+        // a word `number_words` did not see is no rule word when it ran
+        if t.lid != 0 || self.word_span.is_empty() {
+            if let Some(&i) = self.exact.get(&t.lower) {
+                out.push(i);
+            }
         }
         if t.kind == TokKind::Punct || self.prefix.is_empty() {
             return;
         }
-        // walk the prefix trie along the token's bytes
-        let b = t.lower.as_bytes();
+        self.prefix_ids_into(&t.lower, out);
+    }
+
+    /// Appends the ids of the prefixes `w` starts with.
+    fn prefix_ids_into(&self, w: &str, out: &mut Vec<u32>) {
+        // walk the prefix trie along the word's bytes
+        let b = w.as_bytes();
         let mut node = 0usize;
         for (l, c) in b.iter().enumerate() {
             match self.trie[node].kids.iter().find(|k| k.0 == *c) {
@@ -170,7 +224,7 @@ impl Vocab {
                 None => return,
             }
             let id = self.trie[node].id;
-            if id != u32::MAX && t.lower.is_char_boundary(l + 1) {
+            if id != u32::MAX && w.is_char_boundary(l + 1) {
                 out.push(id);
             }
         }
@@ -946,14 +1000,16 @@ impl<'a> SentenceView<'a> {
     }
 }
 
-#[derive(Default)]
-struct State {
+struct State<'p> {
     src: Option<usize>,
     tgt: Option<usize>,
     obj: Option<(usize, usize)>,
     words: Vec<usize>,
-    /// Whether the sentence has the words of each group alternative (`Pattern::alt_needs`).
-    alt_ok: Vec<bool>,
+    /// The words each group alternative needs (`Pattern::alt_needs`).
+    alt_needs: &'p [Need],
+    /// Whether the sentence has them, worked out when an alternative is first tried: 0 not yet,
+    /// 1 no, 2 yes.
+    alt_ok: Vec<u8>,
 }
 
 /// A cheap snapshot of the state to backtrack to.
@@ -965,7 +1021,7 @@ struct Mark {
     words: usize,
 }
 
-impl State {
+impl State<'_> {
     fn mark(&self) -> Mark {
         Mark {
             src: self.src,
@@ -1024,8 +1080,12 @@ impl Pattern {
     pub fn find(&self, v: &SentenceView) -> Vec<Match> {
         let mut out = Vec::new();
         let mut st = State {
-            alt_ok: self.alt_needs.iter().map(|n| n.holds(&v.present)).collect(),
-            ..State::default()
+            src: None,
+            tgt: None,
+            obj: None,
+            words: Vec::new(),
+            alt_needs: &self.alt_needs,
+            alt_ok: vec![0; self.alt_needs.len()],
         };
         let mut some: Vec<usize> = Vec::new();
         // the tokens a match can start at: where a slot or a first word of the pattern is (every
@@ -1256,7 +1316,11 @@ fn match_node(
         Elem::Group(alts) => {
             let after = f.advance();
             for (k, alt) in alts.iter().enumerate() {
-                if !st.alt_ok[node.alt_base as usize + k] {
+                let ai = node.alt_base as usize + k;
+                if st.alt_ok[ai] == 0 {
+                    st.alt_ok[ai] = 1 + u8::from(st.alt_needs[ai].holds(&v.present));
+                }
+                if st.alt_ok[ai] != 2 {
                     continue;
                 }
                 if let Some(Some(first)) = node.firsts.get(k) {

@@ -30,6 +30,11 @@ pub struct Token {
     pub cend: usize,
     /// Whitespace precedes the token.
     pub space_before: bool,
+    /// The engine's word id (`Words`) of `lower`, 0 for a word no cue set, map, rule or
+    /// dictionary key of the engine holds (set by `sentences`).
+    pub lid: u32,
+    /// The word id of `text` (the same as `lid` when `text` is in lower case).
+    pub tid: u32,
 }
 
 impl Token {
@@ -63,6 +68,72 @@ pub struct TextConfig {
     pub abbreviations: HashSet<String>,
     /// Lines matching any of these yield no edges.
     pub boilerplate: Vec<Regex>,
+    /// The words the engine looks tokens up by; `sentences` gives each token their ids.
+    pub words: Words,
+}
+
+/// Every string the engine looks a token's text or lower-case form up by (cue sets, role nouns,
+/// titles, rule words, dictionary keys), numbered from 1: a token is looked up once, and the cue
+/// sets and maps become tables indexed by its id.
+#[derive(Debug, Clone)]
+pub struct Words {
+    ids: rustc_hash::FxHashMap<String, u32>,
+    /// The ids of the one-byte ASCII words ("," "." "a"), looked up without hashing.
+    single: [u32; 128],
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Words {
+            ids: Default::default(),
+            single: [0; 128],
+        }
+    }
+}
+
+impl Words {
+    /// The id of `w`, numbering it if new.
+    pub fn add(&mut self, w: &str) -> u32 {
+        if let Some(&i) = self.ids.get(w) {
+            return i;
+        }
+        let i = self.ids.len() as u32 + 1;
+        self.ids.insert(w.to_string(), i);
+        if let [b] = w.as_bytes() {
+            if b.is_ascii() {
+                self.single[*b as usize] = i;
+            }
+        }
+        i
+    }
+    /// The id of `w`; 0 for a word not numbered.
+    pub fn id(&self, w: &str) -> u32 {
+        if let [b] = w.as_bytes() {
+            if b.is_ascii() {
+                return self.single[*b as usize];
+            }
+        }
+        self.ids.get(w).copied().unwrap_or(0)
+    }
+    /// One more than the highest id (a table indexed by id has this many rows).
+    pub fn rows(&self) -> usize {
+        self.ids.len() + 1
+    }
+    /// The numbered words with their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.ids.iter().map(|(w, &i)| (w.as_str(), i))
+    }
+    /// Give each token the ids of its lower-case form and its text.
+    pub fn number(&self, toks: &mut [Token]) {
+        for t in toks {
+            t.lid = self.id(&t.lower);
+            t.tid = if t.text == t.lower {
+                t.lid
+            } else {
+                self.id(&t.text)
+            };
+        }
+    }
 }
 
 fn norm_char(c: char) -> Option<&'static str> {
@@ -73,6 +144,20 @@ fn norm_char(c: char) -> Option<&'static str> {
         '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2212}' => "-",
         _ => return None,
     })
+}
+
+/// Whether `w` with a period is one of `abbrevs` (lower-case); short ASCII words are lower-cased on
+/// the stack.
+fn is_abbreviation(w: &str, abbrevs: &HashSet<String>) -> bool {
+    let mut buf = [0u8; 16];
+    if w.is_ascii() && w.len() < buf.len() {
+        let l = w.len();
+        buf[..l].copy_from_slice(w.as_bytes());
+        buf[..l].make_ascii_lowercase();
+        buf[l] = b'.';
+        return std::str::from_utf8(&buf[..=l]).is_ok_and(|k| abbrevs.contains(k));
+    }
+    abbrevs.contains(&format!("{}.", w.to_lowercase()))
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -87,6 +172,17 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
+/// The ASCII bytes that are word characters (`is_word_char`): letters, digits, '_'.
+const ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -99,6 +195,10 @@ trait CharSeq {
     fn ch(&self, k: usize) -> char;
     /// The byte offset of character `k` in the paragraph.
     fn off(&self, k: usize) -> usize;
+    /// The paragraph's bytes when each is a character (ASCII text).
+    fn ascii(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 struct AsciiChars<'a>(&'a [u8]);
@@ -114,6 +214,9 @@ impl CharSeq for AsciiChars<'_> {
         // one byte per character
         assert!(k < self.0.len());
         k
+    }
+    fn ascii(&self) -> Option<&[u8]> {
+        Some(self.0)
     }
 }
 
@@ -150,7 +253,12 @@ pub fn tokenize(
             to,
             cbase,
             abbrevs,
-            WideChars(s.char_indices().collect()),
+            WideChars({
+                // no more characters than bytes: one allocation
+                let mut v = Vec::with_capacity(s.len());
+                v.extend(s.char_indices());
+                v
+            }),
         )
     }
 }
@@ -196,6 +304,13 @@ fn tokenize_chars(
                 text_norm = String::from(&text[byte_at(start)..byte_at(i)]);
             } else {
                 let numeric = c.is_ascii_digit();
+                // ASCII letters, digits and '_' are word characters: skip them byte by byte
+                if let Some(b) = chars.ascii() {
+                    i += b[i..n]
+                        .iter()
+                        .position(|&c| !ASCII_WORD[c as usize])
+                        .unwrap_or(n - i);
+                }
                 while i < n {
                     let ch = chars.ch(i);
                     if is_word_char(ch)
@@ -253,7 +368,7 @@ fn tokenize_chars(
                 if end < n && chars.ch(end) == '.' && kind == TokKind::Word {
                     let w = &text_norm;
                     let single = w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase());
-                    if single || abbrevs.contains(&format!("{}.", w.to_lowercase())) {
+                    if single || is_abbreviation(w, abbrevs) {
                         text_norm.push('.');
                         i = end + 1;
                     }
@@ -352,6 +467,8 @@ fn tokenize_chars(
             cstart: cbase + start,
             cend: cbase + i,
             space_before: space,
+            lid: 0,
+            tid: 0,
         });
         space = false;
     }
@@ -560,7 +677,8 @@ pub fn sentences(text: &str, cfg: &TextConfig) -> Vec<Sentence> {
         if !p.prose {
             continue;
         }
-        let toks = tokenize(text, p.start, p.end, p.cstart, &cfg.abbreviations);
+        let mut toks = tokenize(text, p.start, p.end, p.cstart, &cfg.abbreviations);
+        cfg.words.number(&mut toks);
         out.extend(split_sentences(toks));
     }
     out
@@ -580,6 +698,7 @@ mod tests {
         TextConfig {
             abbreviations: abbrevs,
             boilerplate: vec![Regex::new("^Credit:").unwrap()],
+            words: Words::default(),
         }
     }
 
@@ -650,6 +769,43 @@ mod tests {
             assert!(ascii.len() > 10);
             assert_eq!(ascii, wide, "{s}");
         }
+    }
+
+    #[test]
+    fn tokens_get_the_ids_of_their_forms() {
+        let mut w = Words::default();
+        let the = w.add("the");
+        let pak = w.add("Pakistan");
+        let comma = w.add(",");
+        assert_eq!(w.add("the"), the);
+        assert_eq!(w.id(","), comma);
+        let s = "The Pakistan, the x.";
+        let mut t = tokenize(s, 0, s.len(), 0, &cfg().abbreviations);
+        w.number(&mut t);
+        let ids: Vec<(u32, u32)> = t.iter().map(|t| (t.lid, t.tid)).collect();
+        assert_eq!(
+            ids,
+            [
+                (the, 0),
+                (0, pak),
+                (comma, comma),
+                (the, the),
+                (0, 0),
+                (0, 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn abbreviations_on_the_stack_and_off() {
+        let c = cfg();
+        assert!(is_abbreviation("Gen", &c.abbreviations));
+        assert!(is_abbreviation("SGT", &c.abbreviations));
+        assert!(!is_abbreviation("Gens", &c.abbreviations));
+        assert!(!is_abbreviation("Séptember", &c.abbreviations));
+        let mut long = c.abbreviations.clone();
+        long.insert("abcdefghijklmnopq.".into());
+        assert!(is_abbreviation("ABCDEFGHIJKLMNOPQ", &long));
     }
 
     #[test]
