@@ -5,11 +5,14 @@
 use crate::date::PartialDate;
 use crate::extract::{DocResult, Engine};
 use crate::input::{read_inputs, Document};
-use crate::store::{engine_fingerprint, sha256, GraphStore, IngestStats};
+use crate::store::{doc_quads, engine_fingerprint, sha256, DocQuads, GraphStore, IngestStats};
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use oxigraph::model::Quad;
+use rustc_hash::FxHashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::SyncSender;
 use std::time::Instant;
 
 /// Quads gathered before one atomic write (default of `ingest --write-unit`).
@@ -42,7 +45,19 @@ impl IngestReport {
     }
 }
 
+/// A hash of a document id, for the sets of ids seen in this run (a collision only costs a
+/// look-up in the store or a document written again, never a wrong result).
+fn id_key(id: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(id)
+}
+
 /// Ingest inputs into the store.
+///
+/// A pipeline: this thread reads documents and extracts them in parallel (and builds their
+/// quads), a writer thread writes each unit of about `write_unit` quads while the next one is
+/// extracted. The writer goes in input order, so a document id seen twice in one run ends up
+/// with its later text, as in a re-run.
 #[allow(clippy::too_many_arguments)]
 pub fn ingest(
     engine: &Engine,
@@ -55,9 +70,9 @@ pub fn ingest(
     write_unit: usize,
 ) -> Result<IngestReport> {
     let t0 = Instant::now();
-    store.ensure_ontology(engine)?;
     let fingerprint = engine_fingerprint(engine, extra_actors);
-    let is_gaz = |id: &str| engine.gazetteer.by_id.contains_key(id);
+    // a fresh store: no document to skip as unchanged, none to replace (but ids seen twice)
+    let had_docs = store.has_docs()?;
     let mut report = IngestReport::default();
     let pb = if std::io::stderr().is_terminal() {
         let pb = ProgressBar::new_spinner();
@@ -69,85 +84,150 @@ pub fn ingest(
     } else {
         ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
     };
+    // one unit queued while one is written: extraction runs ahead by one unit, no more
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<DocQuads>>(1);
+    let (written, read_result) = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> Result<IngestStats> {
+            let mut stats = IngestStats::default();
+            // the ontology and the gazetteer load while the first unit is extracted
+            store.ensure_ontology(engine)?;
+            let mut seen: FxHashSet<u64> = FxHashSet::default();
+            for unit in rx {
+                let may_exist = |id: &str| had_docs || seen.contains(&id_key(id));
+                let ids: Vec<u64> = if had_docs {
+                    Vec::new()
+                } else {
+                    unit.iter().map(|d| id_key(&d.id)).collect()
+                };
+                store.write_docs(unit, &may_exist, &mut stats)?;
+                seen.extend(ids);
+            }
+            // leave no write-ahead log for every later reader to replay
+            store.flush()?;
+            Ok(stats)
+        });
+        let read_result = read_and_extract(
+            engine,
+            store,
+            paths,
+            date,
+            batch,
+            jobs,
+            write_unit,
+            had_docs,
+            &fingerprint,
+            &tx,
+            &mut report,
+            &pb,
+        );
+        // closing the channel ends the writer
+        drop(tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the store writer panicked")));
+        (written, read_result)
+    });
+    pb.finish_and_clear();
+    // a writer error explains a reader that stopped early: report it first
+    let written = written?;
+    read_result?;
+    report.stats.quads = written.quads;
+    report.seconds = t0.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// Read, skip unchanged documents, extract in parallel, build quads, and send units of about
+/// `write_unit` quads to the writer.
+#[allow(clippy::too_many_arguments)]
+fn read_and_extract(
+    engine: &Engine,
+    store: &GraphStore,
+    paths: &[String],
+    date: Option<PartialDate>,
+    batch: usize,
+    jobs: usize,
+    write_unit: usize,
+    had_docs: bool,
+    fingerprint: &str,
+    tx: &SyncSender<Vec<DocQuads>>,
+    report: &mut IngestReport,
+    pb: &ProgressBar,
+) -> Result<()> {
+    let gaz = &engine.gazetteer.by_id;
+    let is_gaz = |id: &str| gaz.contains_key(id);
     let mut pending: Vec<Document> = Vec::new();
     let mut err: Option<anyhow::Error> = None;
-    let mut actors = std::collections::HashSet::new();
-    let mut to_write: Vec<(Document, DocResult, String)> = Vec::new();
-    let mut queued_quads = 0usize;
-    let flush = |pending: &mut Vec<Document>,
-                 report: &mut IngestReport,
-                 actors: &mut std::collections::HashSet<String>,
-                 to_write: &mut Vec<(Document, DocResult, String)>,
-                 queued_quads: &mut usize,
-                 last: bool|
-     -> Result<()> {
-        // skip documents already stored with the same content and the same rules
-        let mut todo = Vec::new();
-        for d in pending.drain(..) {
-            let h = sha256(d.text.as_bytes());
-            let unchanged = store
-                .doc_state(&d.id)?
-                .is_some_and(|(hh, fp)| hh == format!("sha256:{h}") && fp == fingerprint);
-            report.stats.documents += 1;
-            if unchanged {
-                report.stats.unchanged += 1;
+    let mut actors: FxHashSet<String> = FxHashSet::default();
+    // ids met in this run: a later occurrence is always written (it may differ from the one
+    // before it, which may not be in the store yet)
+    let mut seen: FxHashSet<u64> = FxHashSet::default();
+    let mut unit: Vec<DocQuads> = Vec::new();
+    let mut unit_quads = 0usize;
+    let mut flush =
+        |pending: &mut Vec<Document>, report: &mut IngestReport, last: bool| -> Result<()> {
+            // skip documents already stored with the same content and the same rules
+            let mut todo = Vec::with_capacity(pending.len());
+            for d in pending.drain(..) {
+                let h = sha256(d.text.as_bytes());
+                let again = !seen.insert(id_key(&d.id));
+                let unchanged = had_docs
+                    && !again
+                    && store
+                        .doc_state(&d.id)?
+                        .is_some_and(|(hh, fp)| hh == format!("sha256:{h}") && fp == fingerprint);
+                report.stats.documents += 1;
+                if unchanged {
+                    report.stats.unchanged += 1;
+                } else {
+                    todo.push((d, h));
+                }
+            }
+            let build = |(d, h): (Document, String)| {
+                let r = engine.extract(&d);
+                let quads = doc_quads(&d, &r, &h, fingerprint, &is_gaz);
+                (d.id, r, quads)
+            };
+            let docs: Vec<(String, DocResult, Vec<Quad>)> = if jobs > 1 {
+                use rayon::prelude::*;
+                todo.into_par_iter().map(build).collect()
             } else {
-                todo.push((d, h));
+                todo.into_iter().map(build).collect()
+            };
+            report.stats.replaced += docs.len();
+            for (id, r, quads) in docs {
+                report.stats.edges += r.edges.len();
+                let mut sents = FxHashSet::default();
+                for e in &r.edges {
+                    sents.insert(e.sentence_index);
+                    for a in [&e.source.id, &e.target.id] {
+                        if !actors.contains(a) {
+                            actors.insert(a.clone());
+                        }
+                    }
+                }
+                report.stats.sentences += sents.len();
+                unit_quads += quads.len();
+                unit.push(DocQuads { id, quads });
             }
-        }
-        let results: Vec<DocResult> = if jobs > 1 {
-            use rayon::prelude::*;
-            todo.par_iter().map(|(d, _)| engine.extract(d)).collect()
-        } else {
-            todo.iter().map(|(d, _)| engine.extract(d)).collect()
+            // write in large atomic units: the bulk loader is fast per quad but has a cost per commit
+            if (unit_quads >= write_unit || last) && !unit.is_empty() {
+                unit_quads = 0;
+                if tx.send(std::mem::take(&mut unit)).is_err() {
+                    // the writer stopped: its error is the one to report
+                    return Err(anyhow::anyhow!("the store writer stopped"));
+                }
+            }
+            Ok(())
         };
-        let docs: Vec<(Document, DocResult, String)> = todo
-            .into_iter()
-            .zip(results)
-            .map(|((d, h), r)| (d, r, h))
-            .collect();
-        for (_, r, _) in &docs {
-            report.stats.edges += r.edges.len();
-            let mut sents = std::collections::HashSet::new();
-            for e in &r.edges {
-                sents.insert(e.sentence_index);
-                actors.insert(e.source.id.clone());
-                actors.insert(e.target.id.clone());
-            }
-            report.stats.sentences += sents.len();
-            *queued_quads += 8 + r.edges.len() * 22;
-        }
-        report.stats.replaced += docs.len();
-        // a document id seen again in the same run: the later text wins
-        let ids: std::collections::HashSet<&str> =
-            docs.iter().map(|(d, _, _)| d.id.as_str()).collect();
-        to_write.retain(|(d, _, _)| !ids.contains(d.id.as_str()));
-        to_write.extend(docs);
-        // write in large atomic units: the bulk loader is fast per quad but has a cost per commit
-        if (*queued_quads >= write_unit || last) && !to_write.is_empty() {
-            store.write_docs(to_write, &fingerprint, &is_gaz, &mut report.stats)?;
-            to_write.clear();
-            *queued_quads = 0;
-        }
-        Ok(())
-    };
     read_inputs(paths, date, |r| {
         if err.is_some() {
             return;
         }
         match r {
             Ok(d) => {
-                // a document id seen twice in one run: the later text wins, as in a re-run
                 pending.push(d);
                 if pending.len() >= batch {
-                    if let Err(e) = flush(
-                        &mut pending,
-                        &mut report,
-                        &mut actors,
-                        &mut to_write,
-                        &mut queued_quads,
-                        false,
-                    ) {
+                    if let Err(e) = flush(&mut pending, report, false) {
                         err = Some(e);
                     }
                     pb.set_position(report.stats.documents as u64);
@@ -161,21 +241,9 @@ pub fn ingest(
         }
     });
     if let Some(e) = err {
-        pb.finish_and_clear();
         return Err(e);
     }
-    flush(
-        &mut pending,
-        &mut report,
-        &mut actors,
-        &mut to_write,
-        &mut queued_quads,
-        true,
-    )?;
-    // leave no write-ahead log for every later reader to replay
-    store.flush()?;
-    pb.finish_and_clear();
+    flush(&mut pending, report, true)?;
     report.stats.actors = actors.len();
-    report.seconds = t0.elapsed().as_secs_f64();
-    Ok(report)
+    Ok(())
 }

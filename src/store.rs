@@ -342,6 +342,13 @@ pub fn doc_quads(
     out
 }
 
+/// One document's graph, ready to write.
+#[derive(Debug, Clone)]
+pub struct DocQuads {
+    pub id: String,
+    pub quads: Vec<Quad>,
+}
+
 /// What an ingest did.
 #[derive(Debug, Clone, Default)]
 pub struct IngestStats {
@@ -583,28 +590,67 @@ impl GraphStore {
         Ok(hash.zip(fp))
     }
 
+    /// Whether the store holds any document graph (a fresh store holds none: an ingest into it
+    /// need not look up what each document replaces).
+    pub fn has_docs(&self) -> Result<bool> {
+        let prefix = format!("{AGID}graph/doc/");
+        for g in self.store.named_graphs() {
+            if let NamedOrBlankNode::NamedNode(n) = g? {
+                if n.as_str().starts_with(&prefix) {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
     /// Write documents, each replacing its previous graph, and update the summary.
     ///
-    /// The contributions of the replaced graphs are read first. Then one transaction drops them
-    /// and marks the summary dirty; Oxigraph's bulk loader writes all new graphs (it commits
-    /// atomically: an interruption leaves each document either whole or absent, and absent
-    /// documents are written again by the next ingest); a last transaction applies the
+    /// `may_exist` says which documents may already be in the store (the others are not looked
+    /// up). The contributions of the replaced graphs are read first. Then one transaction drops
+    /// them and marks the summary dirty; Oxigraph's bulk loader writes all new graphs (it
+    /// commits atomically: an interruption leaves each document either whole or absent, and
+    /// absent documents are written again by the next ingest); a last transaction applies the
     /// counter changes (new contributions minus replaced ones) and marks the summary complete.
     /// An interruption before that leaves the marker set, and the next open rebuilds the summary.
+    /// A document id given twice: the later graph wins.
     pub fn write_docs(
         &self,
-        docs: &[(Document, DocResult, String)],
-        fingerprint: &str,
-        is_gazetteer: &dyn Fn(&str) -> bool,
+        mut docs: Vec<DocQuads>,
+        may_exist: &dyn Fn(&str) -> bool,
         stats: &mut IngestStats,
     ) -> Result<()> {
+        {
+            let mut last: HashMap<&str, usize> = HashMap::with_capacity(docs.len());
+            let mut dropped = Vec::new();
+            for (i, d) in docs.iter().enumerate() {
+                if let Some(j) = last.insert(d.id.as_str(), i) {
+                    dropped.push(j);
+                }
+            }
+            if !dropped.is_empty() {
+                dropped.sort_unstable();
+                let mut k = 0;
+                let mut i = 0;
+                docs.retain(|_| {
+                    let keep = dropped.get(k) != Some(&i);
+                    if !keep {
+                        k += 1;
+                    }
+                    i += 1;
+                    keep
+                });
+            }
+        }
         let preds = summary::EdgePredicates::new();
         let mut delta = summary::Tally::default();
         let mut replaced = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for (doc, _, _) in docs {
-            let g = doc_graph(&doc.id);
-            if seen.insert(g.clone()) && self.store.contains_named_graph(g.as_ref())? {
+        for d in &docs {
+            if !may_exist(&d.id) {
+                continue;
+            }
+            let g = doc_graph(&d.id);
+            if self.store.contains_named_graph(g.as_ref())? {
                 delta.merge(summary::graph_tally(&self.store, &g, &preds, -1)?);
                 replaced.push(g);
             }
@@ -615,17 +661,16 @@ impl GraphStore {
             tx.remove_named_graph(g.as_ref())?;
         }
         tx.commit()?;
-        let mut quads = Vec::new();
-        for (doc, res, hash) in docs {
-            quads.extend(doc_quads(doc, res, hash, fingerprint, is_gazetteer));
-        }
-        delta.add_quads(&quads, &preds, 1);
-        stats.quads += quads.len();
+        let n: usize = docs.iter().map(|d| d.quads.len()).sum();
+        delta.add_quads(docs.iter().flat_map(|d| &d.quads), &preds, 1);
+        stats.quads += n;
+        // one loader thread, one batch holding the whole unit (sized to it, not to a default)
         let mut loader = self
             .store
             .bulk_loader()
-            .with_max_memory_size_in_megabytes(512);
-        loader.load_quads(quads)?;
+            .with_num_threads(1)
+            .with_max_memory_size_in_megabytes(n / 1000 + 1);
+        loader.load_quads(docs.into_iter().flat_map(|d| d.quads))?;
         loader.commit()?;
         self.apply_summary(&delta, None)
     }
