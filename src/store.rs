@@ -607,7 +607,7 @@ impl GraphStore {
     /// Write documents, each replacing its previous graph, and update the summary.
     ///
     /// `may_exist` says which documents may already be in the store (the others are not looked
-    /// up). The contributions of the replaced graphs are read first. Then one transaction drops
+    /// up); `threads` bulk-loader threads share the work. The contributions of the replaced graphs are read first. Then one transaction drops
     /// them and marks the summary dirty; Oxigraph's bulk loader writes all new graphs (it
     /// commits atomically: an interruption leaves each document either whole or absent, and
     /// absent documents are written again by the next ingest); a last transaction applies the
@@ -618,6 +618,7 @@ impl GraphStore {
         &self,
         mut docs: Vec<DocQuads>,
         may_exist: &dyn Fn(&str) -> bool,
+        threads: usize,
         stats: &mut IngestStats,
     ) -> Result<()> {
         {
@@ -664,12 +665,14 @@ impl GraphStore {
         let n: usize = docs.iter().map(|d| d.quads.len()).sum();
         delta.add_quads(docs.iter().flat_map(|d| &d.quads), &preds, 1);
         stats.quads += n;
-        // one loader thread, one batch holding the whole unit (sized to it, not to a default)
+        // the unit in `threads` batches encoded and sorted in parallel (sized to the unit, not to
+        // the loader's default of 1M quads per thread)
+        let threads = threads.max(1);
         let mut loader = self
             .store
             .bulk_loader()
-            .with_num_threads(1)
-            .with_max_memory_size_in_megabytes(n / 1000 + 1);
+            .with_num_threads(threads)
+            .with_max_memory_size_in_megabytes(n.div_ceil(1000) + threads);
         loader.load_quads(docs.into_iter().flat_map(|d| d.quads))?;
         loader.commit()?;
         self.apply_summary(&delta, None)
