@@ -604,80 +604,6 @@ impl GraphStore {
         Ok(false)
     }
 
-    /// Write documents, each replacing its previous graph, and update the summary.
-    ///
-    /// `may_exist` says which documents may already be in the store (the others are not looked
-    /// up); `threads` bulk-loader threads share the work. The contributions of the replaced graphs are read first. Then one transaction drops
-    /// them and marks the summary dirty; Oxigraph's bulk loader writes all new graphs (it
-    /// commits atomically: an interruption leaves each document either whole or absent, and
-    /// absent documents are written again by the next ingest); a last transaction applies the
-    /// counter changes (new contributions minus replaced ones) and marks the summary complete.
-    /// An interruption before that leaves the marker set, and the next open rebuilds the summary.
-    /// A document id given twice: the later graph wins.
-    pub fn write_docs(
-        &self,
-        mut docs: Vec<DocQuads>,
-        may_exist: &dyn Fn(&str) -> bool,
-        threads: usize,
-        stats: &mut IngestStats,
-    ) -> Result<()> {
-        {
-            let mut last: HashMap<&str, usize> = HashMap::with_capacity(docs.len());
-            let mut dropped = Vec::new();
-            for (i, d) in docs.iter().enumerate() {
-                if let Some(j) = last.insert(d.id.as_str(), i) {
-                    dropped.push(j);
-                }
-            }
-            if !dropped.is_empty() {
-                dropped.sort_unstable();
-                let mut k = 0;
-                let mut i = 0;
-                docs.retain(|_| {
-                    let keep = dropped.get(k) != Some(&i);
-                    if !keep {
-                        k += 1;
-                    }
-                    i += 1;
-                    keep
-                });
-            }
-        }
-        let preds = summary::EdgePredicates::new();
-        let mut delta = summary::Tally::default();
-        let mut replaced = Vec::new();
-        for d in &docs {
-            if !may_exist(&d.id) {
-                continue;
-            }
-            let g = doc_graph(&d.id);
-            if self.store.contains_named_graph(g.as_ref())? {
-                delta.merge(summary::graph_tally(&self.store, &g, &preds, -1)?);
-                replaced.push(g);
-            }
-        }
-        let mut tx = self.store.start_transaction()?;
-        summary::set_state(&mut tx, summary::SUMMARY_DIRTY)?;
-        for g in &replaced {
-            tx.remove_named_graph(g.as_ref())?;
-        }
-        tx.commit()?;
-        let n: usize = docs.iter().map(|d| d.quads.len()).sum();
-        delta.add_quads(docs.iter().flat_map(|d| &d.quads), &preds, 1);
-        stats.quads += n;
-        // the unit in `threads` batches encoded and sorted in parallel (sized to the unit, not to
-        // the loader's default of 1M quads per thread)
-        let threads = threads.max(1);
-        let mut loader = self
-            .store
-            .bulk_loader()
-            .with_num_threads(threads)
-            .with_max_memory_size_in_megabytes(n.div_ceil(1000) + threads);
-        loader.load_quads(docs.into_iter().flat_map(|d| d.quads))?;
-        loader.commit()?;
-        self.apply_summary(&delta, None)
-    }
-
     /// Apply counter changes and mark the summary complete, in one transaction (which also
     /// drops `remove`, if given); rebuild the summary if it disagrees with the changes.
     fn apply_summary(&self, delta: &summary::Tally, remove: Option<&NamedNode>) -> Result<()> {
@@ -1017,6 +943,128 @@ impl GraphStore {
         st.edges = st.edges_by_relation.iter().map(|x| x.1).sum();
         st.quads = self.store.len()?;
         Ok(st)
+    }
+}
+
+/// Writes documents in atomic units, each document replacing its previous graph, and keeps the
+/// summary exact.
+///
+/// Documents come in chunks ([`DocWriter::add`]); each chunk goes to Oxigraph's bulk loader at
+/// once (encoded and sorted into table files on a loader thread, up to `threads` at a time,
+/// while the next chunk is extracted; the writer waits for the oldest when all are busy), and a unit of about `unit_quads` quads is committed
+/// together ([`DocWriter::commit`]). The contributions of the graphs being replaced are read
+/// when their chunk comes. At the commit, one transaction drops the replaced graphs and marks
+/// the summary dirty; the bulk loader's commit adds the unit's table files atomically (an
+/// interruption leaves each document either whole or absent, and absent documents are written
+/// again by the next ingest); a last transaction applies the counter changes (new contributions
+/// minus replaced ones) and marks the summary complete. An interruption before that leaves the
+/// marker set, and the next open rebuilds the summary. Fewer, larger commits cost less: each
+/// adds table files that RocksDB compacts with the earlier ones.
+pub struct DocWriter<'a> {
+    gs: &'a GraphStore,
+    unit_quads: usize,
+    batch_quads: usize,
+    threads: usize,
+    preds: summary::EdgePredicates,
+    loader: Option<oxigraph::store::BulkLoader<'a>>,
+    delta: summary::Tally,
+    replaced: Vec<NamedNode>,
+    /// ids in the unit not yet committed
+    ids: std::collections::HashSet<String>,
+    pending_quads: usize,
+    /// quads written (committed) so far
+    pub quads: usize,
+}
+
+impl<'a> DocWriter<'a> {
+    /// `chunk_quads`: about how many quads [`DocWriter::add`] is given at a time.
+    pub fn new(gs: &'a GraphStore, unit_quads: usize, chunk_quads: usize, threads: usize) -> Self {
+        DocWriter {
+            gs,
+            unit_quads: unit_quads.max(1),
+            batch_quads: chunk_quads.max(1).saturating_mul(2),
+            threads: threads.max(1),
+            preds: summary::EdgePredicates::new(),
+            loader: None,
+            delta: summary::Tally::default(),
+            replaced: Vec::new(),
+            ids: Default::default(),
+            pending_quads: 0,
+            quads: 0,
+        }
+    }
+
+    /// Add a chunk of documents; `may_exist` says which may already be in the store (the others
+    /// are not looked up). Commits when the unit is full, and before a document whose id is
+    /// already in the unit (the later one replaces it).
+    pub fn add(&mut self, mut docs: Vec<DocQuads>, may_exist: &dyn Fn(&str) -> bool) -> Result<()> {
+        // a document id twice in the chunk: the later one wins
+        let mut last: HashMap<&str, usize> = HashMap::with_capacity(docs.len());
+        for (i, d) in docs.iter().enumerate() {
+            last.insert(d.id.as_str(), i);
+        }
+        if last.len() < docs.len() {
+            let keep: Vec<bool> = (0..docs.len())
+                .map(|i| last.get(docs[i].id.as_str()) == Some(&i))
+                .collect();
+            let mut k = keep.into_iter();
+            docs.retain(|_| k.next().unwrap_or(true));
+        } else {
+            drop(last);
+        }
+        if docs.iter().any(|d| self.ids.contains(&d.id)) {
+            self.commit()?;
+        }
+        for d in &docs {
+            if !may_exist(&d.id) {
+                continue;
+            }
+            let g = doc_graph(&d.id);
+            if self.gs.store.contains_named_graph(g.as_ref())? {
+                self.delta
+                    .merge(summary::graph_tally(&self.gs.store, &g, &self.preds, -1)?);
+                self.replaced.push(g);
+            }
+        }
+        let n: usize = docs.iter().map(|d| d.quads.len()).sum();
+        self.delta
+            .add_quads(docs.iter().flat_map(|d| &d.quads), &self.preds, 1);
+        self.ids.extend(docs.iter().map(|d| d.id.clone()));
+        let (threads, batch) = (self.threads, self.batch_quads);
+        let loader = self.loader.get_or_insert_with(|| {
+            // one batch (one loader thread) per chunk: the loader's batch size (its memory
+            // size per thread) above the chunks'
+            self.gs
+                .store
+                .bulk_loader()
+                .with_num_threads(threads)
+                .with_max_memory_size_in_megabytes((batch * threads).div_ceil(1000))
+        });
+        loader.load_quads(docs.into_iter().flat_map(|d| d.quads))?;
+        self.pending_quads += n;
+        if self.pending_quads >= self.unit_quads {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Write what was added since the last commit, atomically.
+    pub fn commit(&mut self) -> Result<()> {
+        let Some(loader) = self.loader.take() else {
+            return Ok(());
+        };
+        let mut tx = self.gs.store.start_transaction()?;
+        summary::set_state(&mut tx, summary::SUMMARY_DIRTY)?;
+        for g in &self.replaced {
+            tx.remove_named_graph(g.as_ref())?;
+        }
+        tx.commit()?;
+        loader.commit()?;
+        let delta = std::mem::take(&mut self.delta);
+        self.replaced.clear();
+        self.ids.clear();
+        self.quads += std::mem::take(&mut self.pending_quads);
+        self.gs.apply_summary(&delta, None)
     }
 }
 

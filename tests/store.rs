@@ -621,8 +621,8 @@ fn listing_queries_page_through_every_row() {
 }
 
 /// A document id seen twice in one run ends with its later text, as in a re-run: whether the
-/// two land in one write unit or in two, in a fresh store or in one that already holds either
-/// text (the earlier text must not be written after the later one, and the later one must not
+/// two land in one chunk, in two chunks of one write unit or in two units, in a fresh store or
+/// in one that already holds either text (the earlier text must not be written after the later one, and the later one must not
 /// be skipped as "unchanged" because the store holds it when the earlier one is still queued).
 #[test]
 fn a_document_seen_twice_in_one_run_ends_with_its_later_text() {
@@ -656,7 +656,13 @@ fn a_document_seen_twice_in_one_run_ends_with_its_later_text() {
         .success());
     let expected = graphs(&nquads(&reference));
     assert_eq!(expected.len(), 3);
-    for (name, unit) in [("one-unit", "200000"), ("unit-per-document", "1")] {
+    // write units of 200k quads (one chunk), of 320 (chunks of 20 quads: a chunk per document,
+    // the two "a" in one unit) and of 1 (a unit per document)
+    for (name, unit) in [
+        ("one-chunk", "200000"),
+        ("chunk-per-document", "320"),
+        ("unit-per-document", "1"),
+    ] {
         let store = dir.join(name);
         for round in ["fresh store", "store holding the later text"] {
             let o = run(&[
