@@ -182,8 +182,8 @@ fn read_and_extract(
     // ids met in this run: a later occurrence is always written (it may differ from the one
     // before it, which may not be in the store yet)
     let mut seen: FxHashSet<u64> = FxHashSet::default();
-    let mut unit: Vec<DocQuads> = Vec::new();
-    let mut unit_quads = 0usize;
+    let mut chunk_docs: Vec<DocQuads> = Vec::new();
+    let mut chunk_len = 0usize;
     let mut flush =
         |pending: &mut Vec<Document>, report: &mut IngestReport, last: bool| -> Result<()> {
             // skip documents already stored with the same content and the same rules
@@ -227,12 +227,12 @@ fn read_and_extract(
                     }
                 }
                 report.stats.sentences += sents.len();
-                unit_quads += quads.len();
-                unit.push(DocQuads { id, quads });
+                chunk_len += quads.len();
+                chunk_docs.push(DocQuads { id, quads });
             }
-            if (unit_quads >= chunk || last) && !unit.is_empty() {
-                unit_quads = 0;
-                if tx.send(std::mem::take(&mut unit)).is_err() {
+            if (chunk_len >= chunk || last) && !chunk_docs.is_empty() {
+                chunk_len = 0;
+                if tx.send(std::mem::take(&mut chunk_docs)).is_err() {
                     // the writer stopped: its error is the one to report
                     return Err(anyhow::anyhow!("the store writer stopped"));
                 }

@@ -361,6 +361,28 @@ pub struct IngestStats {
     pub quads: usize,
 }
 
+/// Remove the table files of an interrupted bulk load. Oxigraph's bulk loader writes them into
+/// the store directory (`bulk-N.sst`) and adds them to RocksDB at its commit; an ingest killed
+/// before that leaves them, never read nor removed (up to a write unit of quads). Called with
+/// the store's write lock held, so no loader is writing them.
+fn remove_interrupted_bulk_files(path: &Path) {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let n = name
+            .strip_prefix("bulk-")
+            .and_then(|r| r.strip_suffix(".sst"))
+            .unwrap_or("");
+        if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+            // a file that cannot be removed costs disk space only
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 pub struct GraphStore {
     pub store: Store,
     /// Summary counters known to this (writable) store.
@@ -393,6 +415,8 @@ impl GraphStore {
     pub fn open(path: &Path) -> Result<Self> {
         let store = Store::open(path)
             .with_context(|| format!("cannot open the store at {}", path.display()))?;
+        // this process holds the store's write lock now: no bulk load is under way
+        remove_interrupted_bulk_files(path);
         let gs = Self::wrap(store);
         gs.ensure_summary(path)?;
         Ok(gs)

@@ -441,9 +441,19 @@ fn a_killed_ingest_leaves_whole_documents_and_a_rerun_finishes() {
             assert_summary_exact(&store, &format!("after a kill at {delay_ms} ms"));
         }
     }
-    // re-running finishes the job with the same result
+    // re-running finishes the job with the same result, and removes the table files of a
+    // bulk load cut short (one made here, in case no kill above came during a load)
+    std::fs::create_dir_all(&store).unwrap();
+    std::fs::write(store.join("bulk-12345.sst"), b"cut short").unwrap();
     let o = ingest(&store, &[f.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
+    let left: Vec<_> = std::fs::read_dir(&store)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("bulk-"))
+        .collect();
+    assert!(left.is_empty(), "left over: {left:?}");
     assert_eq!(graphs(&nquads(&store)), reference);
     assert_eq!(nquads(&store), nquads(&full));
     eprintln!("partial state observed after a kill: {partial_seen}");
