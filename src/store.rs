@@ -342,6 +342,13 @@ pub fn doc_quads(
     out
 }
 
+/// One document's graph, ready to write.
+#[derive(Debug, Clone)]
+pub struct DocQuads {
+    pub id: String,
+    pub quads: Vec<Quad>,
+}
+
 /// What an ingest did.
 #[derive(Debug, Clone, Default)]
 pub struct IngestStats {
@@ -352,6 +359,28 @@ pub struct IngestStats {
     pub edges: usize,
     pub actors: usize,
     pub quads: usize,
+}
+
+/// Remove the table files of an interrupted bulk load. Oxigraph's bulk loader writes them into
+/// the store directory (`bulk-N.sst`) and adds them to RocksDB at its commit; an ingest killed
+/// before that leaves them, never read nor removed (up to a write unit of quads). Called with
+/// the store's write lock held, so no loader is writing them.
+fn remove_interrupted_bulk_files(path: &Path) {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let n = name
+            .strip_prefix("bulk-")
+            .and_then(|r| r.strip_suffix(".sst"))
+            .unwrap_or("");
+        if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+            // a file that cannot be removed costs disk space only
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 pub struct GraphStore {
@@ -386,6 +415,8 @@ impl GraphStore {
     pub fn open(path: &Path) -> Result<Self> {
         let store = Store::open(path)
             .with_context(|| format!("cannot open the store at {}", path.display()))?;
+        // this process holds the store's write lock now: no bulk load is under way
+        remove_interrupted_bulk_files(path);
         let gs = Self::wrap(store);
         gs.ensure_summary(path)?;
         Ok(gs)
@@ -593,51 +624,18 @@ impl GraphStore {
         Ok(hash.zip(fp))
     }
 
-    /// Write documents, each replacing its previous graph, and update the summary.
-    ///
-    /// The contributions of the replaced graphs are read first. Then one transaction drops them
-    /// and marks the summary dirty; Oxigraph's bulk loader writes all new graphs (it commits
-    /// atomically: an interruption leaves each document either whole or absent, and absent
-    /// documents are written again by the next ingest); a last transaction applies the
-    /// counter changes (new contributions minus replaced ones) and marks the summary complete.
-    /// An interruption before that leaves the marker set, and the next open rebuilds the summary.
-    pub fn write_docs(
-        &self,
-        docs: &[(Document, DocResult, String)],
-        fingerprint: &str,
-        is_gazetteer: &dyn Fn(&str) -> bool,
-        stats: &mut IngestStats,
-    ) -> Result<()> {
-        let preds = summary::EdgePredicates::new();
-        let mut delta = summary::Tally::default();
-        let mut replaced = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for (doc, _, _) in docs {
-            let g = doc_graph(&doc.id);
-            if seen.insert(g.clone()) && self.store.contains_named_graph(g.as_ref())? {
-                delta.merge(summary::graph_tally(&self.store, &g, &preds, -1)?);
-                replaced.push(g);
+    /// Whether the store holds any document graph (a fresh store holds none: an ingest into it
+    /// need not look up what each document replaces).
+    pub fn has_docs(&self) -> Result<bool> {
+        let prefix = format!("{AGID}graph/doc/");
+        for g in self.store.named_graphs() {
+            if let NamedOrBlankNode::NamedNode(n) = g? {
+                if n.as_str().starts_with(&prefix) {
+                    return Ok(true);
+                }
             }
         }
-        let mut tx = self.store.start_transaction()?;
-        summary::set_state(&mut tx, summary::SUMMARY_DIRTY)?;
-        for g in &replaced {
-            tx.remove_named_graph(g.as_ref())?;
-        }
-        tx.commit()?;
-        let mut quads = Vec::new();
-        for (doc, res, hash) in docs {
-            quads.extend(doc_quads(doc, res, hash, fingerprint, is_gazetteer));
-        }
-        delta.add_quads(&quads, &preds, 1);
-        stats.quads += quads.len();
-        let mut loader = self
-            .store
-            .bulk_loader()
-            .with_max_memory_size_in_megabytes(512);
-        loader.load_quads(quads)?;
-        loader.commit()?;
-        self.apply_summary(&delta, None)
+        Ok(false)
     }
 
     /// Apply counter changes and mark the summary complete, in one transaction (which also
@@ -979,6 +977,128 @@ impl GraphStore {
         st.edges = st.edges_by_relation.iter().map(|x| x.1).sum();
         st.quads = self.store.len()?;
         Ok(st)
+    }
+}
+
+/// Writes documents in atomic units, each document replacing its previous graph, and keeps the
+/// summary exact.
+///
+/// Documents come in chunks ([`DocWriter::add`]); each chunk goes to Oxigraph's bulk loader at
+/// once (encoded and sorted into table files on a loader thread, up to `threads` at a time,
+/// while the next chunk is extracted; the writer waits for the oldest when all are busy), and a unit of about `unit_quads` quads is committed
+/// together ([`DocWriter::commit`]). The contributions of the graphs being replaced are read
+/// when their chunk comes. At the commit, one transaction drops the replaced graphs and marks
+/// the summary dirty; the bulk loader's commit adds the unit's table files atomically (an
+/// interruption leaves each document either whole or absent, and absent documents are written
+/// again by the next ingest); a last transaction applies the counter changes (new contributions
+/// minus replaced ones) and marks the summary complete. An interruption before that leaves the
+/// marker set, and the next open rebuilds the summary. Fewer, larger commits cost less: each
+/// adds table files that RocksDB compacts with the earlier ones.
+pub struct DocWriter<'a> {
+    gs: &'a GraphStore,
+    unit_quads: usize,
+    batch_quads: usize,
+    threads: usize,
+    preds: summary::EdgePredicates,
+    loader: Option<oxigraph::store::BulkLoader<'a>>,
+    delta: summary::Tally,
+    replaced: Vec<NamedNode>,
+    /// ids in the unit not yet committed
+    ids: std::collections::HashSet<String>,
+    pending_quads: usize,
+    /// quads written (committed) so far
+    pub quads: usize,
+}
+
+impl<'a> DocWriter<'a> {
+    /// `chunk_quads`: about how many quads [`DocWriter::add`] is given at a time.
+    pub fn new(gs: &'a GraphStore, unit_quads: usize, chunk_quads: usize, threads: usize) -> Self {
+        DocWriter {
+            gs,
+            unit_quads: unit_quads.max(1),
+            batch_quads: chunk_quads.max(1).saturating_mul(2),
+            threads: threads.max(1),
+            preds: summary::EdgePredicates::new(),
+            loader: None,
+            delta: summary::Tally::default(),
+            replaced: Vec::new(),
+            ids: Default::default(),
+            pending_quads: 0,
+            quads: 0,
+        }
+    }
+
+    /// Add a chunk of documents; `may_exist` says which may already be in the store (the others
+    /// are not looked up). Commits when the unit is full, and before a document whose id is
+    /// already in the unit (the later one replaces it).
+    pub fn add(&mut self, mut docs: Vec<DocQuads>, may_exist: &dyn Fn(&str) -> bool) -> Result<()> {
+        // a document id twice in the chunk: the later one wins
+        let mut last: HashMap<&str, usize> = HashMap::with_capacity(docs.len());
+        for (i, d) in docs.iter().enumerate() {
+            last.insert(d.id.as_str(), i);
+        }
+        if last.len() < docs.len() {
+            let keep: Vec<bool> = (0..docs.len())
+                .map(|i| last.get(docs[i].id.as_str()) == Some(&i))
+                .collect();
+            let mut k = keep.into_iter();
+            docs.retain(|_| k.next().unwrap_or(true));
+        } else {
+            drop(last);
+        }
+        if docs.iter().any(|d| self.ids.contains(&d.id)) {
+            self.commit()?;
+        }
+        for d in &docs {
+            if !may_exist(&d.id) {
+                continue;
+            }
+            let g = doc_graph(&d.id);
+            if self.gs.store.contains_named_graph(g.as_ref())? {
+                self.delta
+                    .merge(summary::graph_tally(&self.gs.store, &g, &self.preds, -1)?);
+                self.replaced.push(g);
+            }
+        }
+        let n: usize = docs.iter().map(|d| d.quads.len()).sum();
+        self.delta
+            .add_quads(docs.iter().flat_map(|d| &d.quads), &self.preds, 1);
+        self.ids.extend(docs.iter().map(|d| d.id.clone()));
+        let (threads, batch) = (self.threads, self.batch_quads);
+        let loader = self.loader.get_or_insert_with(|| {
+            // one batch (one loader thread) per chunk: the loader's batch size (its memory
+            // size per thread) above the chunks'
+            self.gs
+                .store
+                .bulk_loader()
+                .with_num_threads(threads)
+                .with_max_memory_size_in_megabytes((batch * threads).div_ceil(1000))
+        });
+        loader.load_quads(docs.into_iter().flat_map(|d| d.quads))?;
+        self.pending_quads += n;
+        if self.pending_quads >= self.unit_quads {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Write what was added since the last commit, atomically.
+    pub fn commit(&mut self) -> Result<()> {
+        let Some(loader) = self.loader.take() else {
+            return Ok(());
+        };
+        let mut tx = self.gs.store.start_transaction()?;
+        summary::set_state(&mut tx, summary::SUMMARY_DIRTY)?;
+        for g in &self.replaced {
+            tx.remove_named_graph(g.as_ref())?;
+        }
+        tx.commit()?;
+        loader.commit()?;
+        let delta = std::mem::take(&mut self.delta);
+        self.replaced.clear();
+        self.ids.clear();
+        self.quads += std::mem::take(&mut self.pending_quads);
+        self.gs.apply_summary(&delta, None)
     }
 }
 

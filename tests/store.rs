@@ -441,9 +441,19 @@ fn a_killed_ingest_leaves_whole_documents_and_a_rerun_finishes() {
             assert_summary_exact(&store, &format!("after a kill at {delay_ms} ms"));
         }
     }
-    // re-running finishes the job with the same result
+    // re-running finishes the job with the same result, and removes the table files of a
+    // bulk load cut short (one made here, in case no kill above came during a load)
+    std::fs::create_dir_all(&store).unwrap();
+    std::fs::write(store.join("bulk-12345.sst"), b"cut short").unwrap();
     let o = ingest(&store, &[f.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
+    let left: Vec<_> = std::fs::read_dir(&store)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("bulk-"))
+        .collect();
+    assert!(left.is_empty(), "left over: {left:?}");
     assert_eq!(graphs(&nquads(&store)), reference);
     assert_eq!(nquads(&store), nquads(&full));
     eprintln!("partial state observed after a kill: {partial_seen}");
@@ -617,5 +627,71 @@ fn listing_queries_page_through_every_row() {
         let mut whole_set = whole.clone();
         whole_set.dedup();
         assert_eq!(paged, whole_set, "{name}: the pages hold every row, once");
+    }
+}
+
+/// A document id seen twice in one run ends with its later text, as in a re-run: whether the
+/// two land in one chunk, in two chunks of one write unit or in two units, in a fresh store or
+/// in one that already holds either text (the earlier text must not be written after the later one, and the later one must not
+/// be skipped as "unchanged" because the store holds it when the earlier one is still queued).
+#[test]
+fn a_document_seen_twice_in_one_run_ends_with_its_later_text() {
+    let dir = tmp("twice");
+    let sale = "In September 2022, the State Department approved a foreign military sale worth $450 million for the maintenance of Pakistan’s F-16 program.";
+    let ally =
+        "India is maneuvering itself to enter into a de facto alliance with the United States.";
+    let rival = "India – Pakistan’s arch-rival – spoke.";
+    let line = |id: &str, text: &str| serde_json::json!({ "id": id, "text": text }).to_string();
+    let twice = dir.join("twice.jsonl");
+    std::fs::write(
+        &twice,
+        [
+            line("a", sale),
+            line("b", ally),
+            line("c", rival),
+            line("a", ally),
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let last = dir.join("last.jsonl");
+    std::fs::write(
+        &last,
+        [line("a", ally), line("b", ally), line("c", rival)].join("\n"),
+    )
+    .unwrap();
+    let reference = dir.join("reference");
+    assert!(ingest(&reference, &[last.to_str().unwrap()])
+        .status
+        .success());
+    let expected = graphs(&nquads(&reference));
+    assert_eq!(expected.len(), 3);
+    // write units of 200k quads (one chunk), of 320 (chunks of 20 quads: a chunk per document,
+    // the two "a" in one unit) and of 1 (a unit per document)
+    for (name, unit) in [
+        ("one-chunk", "200000"),
+        ("chunk-per-document", "320"),
+        ("unit-per-document", "1"),
+    ] {
+        let store = dir.join(name);
+        for round in ["fresh store", "store holding the later text"] {
+            let o = run(&[
+                "ingest",
+                "--batch",
+                "1",
+                "--write-unit",
+                unit,
+                "--store",
+                store.to_str().unwrap(),
+                twice.to_str().unwrap(),
+            ]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            assert_eq!(
+                graphs(&nquads(&store)),
+                expected,
+                "{name}, {round}: the later text wins"
+            );
+            assert_summary_exact(&store, &format!("{name}, {round}"));
+        }
     }
 }

@@ -28,12 +28,12 @@
 //! ([`Tally::add_quads`]) computes it from the quads of a batch being written, of a document
 //! graph being replaced or removed, and of the whole store when rebuilding.
 //!
-//! - `write_docs` (ingest): the contributions of the graphs being replaced are read before they
-//!   are dropped; then (1) one transaction drops those graphs and sets the dirty marker
-//!   (`agid:graph/summary ag:summaryState "dirty"` in the meta graph); (2) Oxigraph's bulk
-//!   loader writes the new graphs (atomic, but no read-modify-write); (3) one transaction adds
-//!   the new documents' contributions minus the replaced ones to the counters and sets the
-//!   state back to complete ([`SUMMARY_COMPLETE`]).
+//! - [`DocWriter`](super::DocWriter) (ingest): the contributions of the graphs being replaced
+//!   are read before they are dropped; at each commit, (1) one transaction drops those graphs
+//!   and sets the dirty marker (`agid:graph/summary ag:summaryState "dirty"` in the meta
+//!   graph); (2) Oxigraph's bulk loader adds the new graphs (atomic, but no read-modify-write);
+//!   (3) one transaction adds the new documents' contributions minus the replaced ones to the
+//!   counters and sets the state back to complete ([`SUMMARY_COMPLETE`]).
 //! - `remove_doc`: one transaction reads the graph's contributions, drops it and subtracts them.
 //! - Opening a store whose state is not complete (an ingest interrupted between (1) and (3), a
 //!   store made before the summary existed, or an older summary format) rebuilds the summary
