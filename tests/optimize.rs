@@ -61,7 +61,11 @@ fn optimize_keeps_every_quad_and_every_answer() {
     assert!(o.status.success(), "{}", stderr(&o));
 
     let before = sorted_nquads(&store);
-    assert!(before.len() > 1000, "the seed store has {} quads", before.len());
+    assert!(
+        before.len() > 1000,
+        "the seed store has {} quads",
+        before.len()
+    );
     assert!(before.iter().any(|q| q.contains("Russia")));
     let queries: Vec<_> = std::fs::read_dir(root().join("ontology/queries"))
         .unwrap()
