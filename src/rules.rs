@@ -203,14 +203,14 @@ impl Vocab {
         }
         // a word `number_words` did not see is no rule word when it ran
         if t.lid != 0 || self.word_span.is_empty() {
-            if let Some(&i) = self.exact.get(&t.lower) {
+            if let Some(&i) = self.exact.get(t.lower()) {
                 out.push(i);
             }
         }
         if t.kind == TokKind::Punct || self.prefix.is_empty() {
             return;
         }
-        self.prefix_ids_into(&t.lower, out);
+        self.prefix_ids_into(t.lower(), out);
     }
 
     /// Appends the ids of the prefixes `w` starts with.
@@ -617,7 +617,7 @@ fn elem_can_start(node: &Node, p: usize, v: &SentenceView) -> bool {
         Elem::Word(_) => v.word_at(&node.ids, p),
         Elem::Slot { .. } => {
             v.starts(p).is_some_and(|s| !s.is_empty())
-                || (matches!(v.toks[p].lower.as_str(), "the" | "a" | "an")
+                || (matches!(v.toks[p].lower(), "the" | "a" | "an")
                     && v.starts(p + 1).is_some_and(|s| !s.is_empty()))
         }
         Elem::Group(alts) => alts.iter().any(|a| can_start(a, p, v)),
@@ -928,8 +928,7 @@ impl<'a> SentenceView<'a> {
         let has_start = |p: usize| start_at[p + 1] > start_at[p];
         let slot_start: Vec<bool> = (0..n)
             .map(|p| {
-                has_start(p)
-                    || (matches!(toks[p].lower.as_str(), "the" | "a" | "an") && has_start(p + 1))
+                has_start(p) || (matches!(toks[p].lower(), "the" | "a" | "an") && has_start(p + 1))
             })
             .collect();
         let slot_starts = (0..n).filter(|&p| slot_start[p]).collect();
@@ -1214,7 +1213,7 @@ fn match_node(
             // a slot takes its determiner along: "with the United States"
             let p = if p < n
                 && v.starts(p).is_some_and(|s| s.is_empty())
-                && matches!(v.toks[p].lower.as_str(), "the" | "a" | "an")
+                && matches!(v.toks[p].lower(), "the" | "a" | "an")
             {
                 p + 1
             } else {
@@ -1351,7 +1350,7 @@ const NP_STOP: &[&str] = &[
 ];
 
 fn is_np_token(t: &Token) -> bool {
-    (t.kind != TokKind::Punct || t.text == "-") && !NP_STOP.contains(&t.lower.as_str())
+    (t.kind != TokKind::Punct || t.text == "-") && !NP_STOP.contains(&t.lower())
 }
 
 // ---------------------------------------------------------------------------------------------
