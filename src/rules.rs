@@ -847,7 +847,9 @@ pub struct SentenceView<'a> {
     /// Vocabulary ids of each token: `ids[id_at[p]..id_at[p + 1]]`.
     id_at: Vec<u32>,
     ids: Vec<u32>,
-    /// (vocabulary id, token) pairs, sorted: where each word of the sentence is.
+    /// (vocabulary id, token) pairs in token order: where each word of the sentence is (a
+    /// pattern's first words are looked for by scanning them, which costs less than sorting
+    /// them for every sentence).
     by_id: Vec<(u32, u32)>,
     /// Bitset of the vocabulary ids present in the sentence.
     pub present: Vec<u64>,
@@ -881,7 +883,6 @@ impl<'a> SentenceView<'a> {
             }
         }
         id_at.push(ids.len() as u32);
-        by_id.sort_unstable();
         let type_ids: Vec<u32> = mention_types
             .iter()
             .map(|kind| vocab.type_id(kind).unwrap_or(u32::MAX))
@@ -986,11 +987,18 @@ impl<'a> SentenceView<'a> {
             out.extend_from_slice(&self.slot_starts);
         }
         for &id in &first.ids {
-            let from = self.by_id.partition_point(|&(i, _)| i < id);
+            // most first words are not in the sentence: its bitset says so
+            if self
+                .present
+                .get(id as usize / 64)
+                .is_none_or(|b| b & (1 << (id % 64)) == 0)
+            {
+                continue;
+            }
             out.extend(
-                self.by_id[from..]
+                self.by_id
                     .iter()
-                    .take_while(|&&(i, _)| i == id)
+                    .filter(|&&(i, _)| i == id)
                     .map(|&(_, p)| p as usize),
             );
         }
