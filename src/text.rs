@@ -149,19 +149,32 @@ impl Words {
 
 /// The lower-case form of `text` when it is not `text` itself, else an empty string (no
 /// allocation).
+#[inline]
 fn lower_if_differs(text: &str) -> String {
-    if text.is_ascii() {
-        if !text.bytes().any(|b| b.is_ascii_uppercase()) {
-            return String::new();
-        }
-        text.to_ascii_lowercase()
-    } else {
-        let l = text.to_lowercase();
-        if l == text {
-            String::new()
+    // one pass without early exit over the (short) token: any upper-case ASCII letter, any
+    // non-ASCII byte
+    let (mut upper, mut wide) = (false, false);
+    for &b in text.as_bytes() {
+        upper |= b.is_ascii_uppercase();
+        wide |= !b.is_ascii();
+    }
+    if !wide {
+        return if upper {
+            text.to_ascii_lowercase()
         } else {
-            l
-        }
+            String::new()
+        };
+    }
+    lower_wide(text)
+}
+
+#[inline(never)]
+fn lower_wide(text: &str) -> String {
+    let l = text.to_lowercase();
+    if l == text {
+        String::new()
+    } else {
+        l
     }
 }
 
