@@ -1609,8 +1609,10 @@ mod tests {
 /// (`inexact`) are tested with `Pattern::may_match` as well.
 #[derive(Debug, Clone, Default)]
 pub struct RuleIndex {
-    /// The branches filed under each word id.
-    by_word: Vec<Vec<u32>>,
+    /// The (rule, branch) pairs filed under word id `w`:
+    /// `filed[filed_at[w]..filed_at[w + 1]]` (one array: no list per word to chase).
+    filed_at: Vec<u32>,
+    filed: Vec<(u32, u32)>,
     /// The clauses of branch `b`: `clause_at[branch_at[b]..branch_at[b + 1]]`, and the ids of
     /// clause `c`: `ids[clause_at[c]..clause_at[c + 1]]`.
     branch_at: Vec<u32>,
@@ -1630,8 +1632,8 @@ const MAX_BRANCHES: usize = 64;
 
 impl RuleIndex {
     pub fn new(rules: &[Rule], vocab: &Vocab) -> Self {
+        let mut by_word: Vec<Vec<u32>> = vec![Vec::new(); vocab.len() + 1];
         let mut ix = RuleIndex {
-            by_word: vec![Vec::new(); vocab.len() + 1],
             rules: rules.len(),
             ..Default::default()
         };
@@ -1655,7 +1657,7 @@ impl RuleIndex {
                     c.ids.dedup();
                     if k == 0 {
                         for &id in &c.ids {
-                            ix.by_word[id as usize].push(bi);
+                            by_word[id as usize].push(bi);
                         }
                     }
                     ix.clause_at.push(ix.ids.len() as u32);
@@ -1665,6 +1667,12 @@ impl RuleIndex {
         }
         ix.branch_at.push(ix.clause_at.len() as u32);
         ix.clause_at.push(ix.ids.len() as u32);
+        for list in &by_word {
+            ix.filed_at.push(ix.filed.len() as u32);
+            ix.filed
+                .extend(list.iter().map(|&bi| (ix.branch_rule[bi as usize], bi)));
+        }
+        ix.filed_at.push(ix.filed.len() as u32);
         ix
     }
 
@@ -1684,8 +1692,11 @@ impl RuleIndex {
             while b != 0 {
                 let id = wi * 64 + b.trailing_zeros() as usize;
                 b &= b - 1;
-                for &bi in self.by_word.get(id).map(|l| l.as_slice()).unwrap_or(&[]) {
-                    let r = self.branch_rule[bi as usize];
+                if id + 1 >= self.filed_at.len() {
+                    continue;
+                }
+                let filed = &self.filed[self.filed_at[id] as usize..self.filed_at[id + 1] as usize];
+                for &(r, bi) in filed {
                     if mark[r as usize / 64] & (1 << (r % 64)) != 0 {
                         continue;
                     }
