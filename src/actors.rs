@@ -513,7 +513,7 @@ impl<'a> Recognizer<'a> {
                     return Some(Some(ai));
                 }
             }
-            if !matches!(t.lower.as_str(), "and" | "or" | ",") {
+            if !matches!(t.lower(), "and" | "or" | ",") {
                 return None;
             }
             // the next adjective ("and Mexican")
@@ -557,12 +557,12 @@ impl<'a> Recognizer<'a> {
                 continue;
             }
             // "of", "for", "of the", hyphens join capitalised words
-            let joins = match t.lower.as_str() {
+            let joins = match t.lower() {
                 "of" | "for" => {
                     (k + 1 < n && proper(&toks[k + 1]))
-                        || (k + 2 < n && toks[k + 1].lower == "the" && proper(&toks[k + 2]))
+                        || (k + 2 < n && toks[k + 1].lower() == "the" && proper(&toks[k + 2]))
                 }
-                "the" => k > i && matches!(toks[k - 1].lower.as_str(), "of" | "for"),
+                "the" => k > i && matches!(toks[k - 1].lower(), "of" | "for"),
                 "-" => k + 1 < n && proper(&toks[k + 1]),
                 // "National Intelligence and Security Agency", not "India and the Arakan Army"
                 "and" | "&" => {
@@ -581,7 +581,7 @@ impl<'a> Recognizer<'a> {
         }
         let (ci, kind) = cue?;
         // the name ends at the cue word unless the cue heads "of"/"for" words: "Ministry of Interior"
-        let stop = if ci + 1 < end && matches!(toks[ci + 1].lower.as_str(), "of" | "for") {
+        let stop = if ci + 1 < end && matches!(toks[ci + 1].lower(), "of" | "for") {
             end
         } else {
             ci + 1
@@ -598,7 +598,7 @@ impl<'a> Recognizer<'a> {
         // — but a country closes the name of a party or an armed group: "People's Liberation
         // Front of India", "Islamic Movement of Uzbekistan"
         if (i + 1..stop).any(|k| {
-            matches!(toks[k - 1].lower.as_str(), "of" | "for" | "the")
+            matches!(toks[k - 1].lower(), "of" | "for" | "the")
                 && self.gaz.longest_match(toks, k, None).is_some_and(|(e, l)| {
                     !(k + l == stop
                         && kind != "GovernmentBody"
@@ -652,7 +652,7 @@ impl<'a> Recognizer<'a> {
                 && speech(end + 1));
         // "said Mesut Casin", "according to ...", "his Israeli counterpart Meir Ben-Shabbat"
         let before_speech = i >= 1 && speech(i - 1)
-            || (i >= 2 && toks[i - 2].lower == "according" && toks[i - 1].lower == "to")
+            || (i >= 2 && toks[i - 2].lower() == "according" && toks[i - 1].lower() == "to")
             || (i >= 1 && self.low(&toks[i - 1], cue::PERSON_AFTER_NOUN));
         // ", a Turkish analyst", and ", UNICEF's executive director", ", U.S. deputy U.N.
         // ambassador": an actor's possessive or an actor before a lower-case title
@@ -712,9 +712,9 @@ impl<'a> Recognizer<'a> {
                 i >= 2 && toks[i - 1].text == "-" && self.low(&toks[i - 2], cue::NON_ACTOR_PREFIX);
             // "the country's security forces", "the country": the state the document is about
             if i + 1 < n
-                && toks[i].lower == "the"
+                && toks[i].lower() == "the"
                 && self.low(&toks[i + 1], cue::COUNTRY_ANAPHOR)
-                && toks.get(i + 2).is_none_or(|t| t.lower != "of")
+                && toks.get(i + 2).is_none_or(|t| t.lower() != "of")
             {
                 if let Some(state) = doc.referent(&out, &["State"], &doc.states_named) {
                     let after_poss = if toks.get(i + 2).is_some_and(|t| t.text == "'s") {
@@ -742,7 +742,7 @@ impl<'a> Recognizer<'a> {
             // "the group said", "the bloc's foreign ministers": the organisation or armed group
             // the document is about
             // ("the separatist group": over one modifier of `group_anaphor_modifiers`)
-            let the = toks[i].lower == "the";
+            let the = toks[i].lower() == "the";
             let group_at = if !the {
                 None
             } else if i + 1 < n && self.low(&toks[i + 1], cue::GROUP_ANAPHOR) {
@@ -756,7 +756,7 @@ impl<'a> Recognizer<'a> {
                 None
             };
             if let Some(group_end) =
-                group_at.filter(|&e| toks.get(e).is_none_or(|t| t.lower != "of"))
+                group_at.filter(|&e| toks.get(e).is_none_or(|t| t.lower() != "of"))
             {
                 if let Some(g) = doc.referent(&out, GROUP_KINDS, &doc.groups_named) {
                     out.push(Mention::new(i, group_end, g, MentionKind::Pronoun, 0.7));
@@ -1149,8 +1149,8 @@ impl<'a> Recognizer<'a> {
             // role noun + from/of + country: "a delegation from Pakistan"
             if let Some((nl, ai)) = self.noun_at(toks, i) {
                 let k = i + nl;
-                if k + 1 < n && matches!(toks[k].lower.as_str(), "from" | "of") {
-                    let k2 = if toks[k + 1].lower == "the" {
+                if k + 1 < n && matches!(toks[k].lower(), "from" | "of") {
+                    let k2 = if toks[k + 1].lower() == "the" {
                         k + 2
                     } else {
                         k + 1
@@ -1192,7 +1192,7 @@ impl<'a> Recognizer<'a> {
                     .bare_role_nouns
                     .contains(&join_tokens(&toks[i..i + nl]).to_lowercase())
                     && out.last().is_none_or(|m| m.end < i)
-                    && (i == 0 || !toks[i - 1].is_capitalised() || toks[i - 1].lower == "the")
+                    && (i == 0 || !toks[i - 1].is_capitalised() || toks[i - 1].lower() == "the")
             }) {
                 if let Some(state) = doc.referent(&out, &["State"], &doc.states_named) {
                     let actor = self.intern_composite(doc, state, ai);
@@ -1217,7 +1217,7 @@ impl<'a> Recognizer<'a> {
             // "Somalia's National Intelligence and Security Agency, or NISA,"
             if m.end + 2 < n
                 && toks[m.end].text == ","
-                && toks[m.end + 1].lower == "or"
+                && toks[m.end + 1].lower() == "or"
                 && acronym(&toks[m.end + 2])
                 && toks.get(m.end + 3).is_none_or(|t| t.kind != TokKind::Word)
             {
@@ -1294,7 +1294,7 @@ impl<'a> Recognizer<'a> {
             let mut p = m.start;
             // over determiners and modifiers: "banned senior Iranian officials"
             while p > 0
-                && (matches!(toks[p - 1].lower.as_str(), "the" | "a" | "an")
+                && (matches!(toks[p - 1].lower(), "the" | "a" | "an")
                     || self.low(&toks[p - 1], cue::TITLE_MODIFIER))
             {
                 p -= 1;
@@ -1305,34 +1305,34 @@ impl<'a> Recognizer<'a> {
             // after a past-tense verb ("visited Washington", "credited Britain"): an object
             let after_verb = prev.is_some_and(|t| {
                 t.kind == TokKind::Word
-                    && t.lower.len() > 3
-                    && t.lower.ends_with("ed")
+                    && t.lower().len() > 3
+                    && t.lower().ends_with("ed")
                     && !t.is_capitalised()
                     && !self.low(t, cue::NOT_PAST_TENSE)
             });
             // after a gerund ("killing Afghan civilians", "supporting Ukraine"): an object
             let after_gerund = prev.is_some_and(|t| {
                 t.kind == TokKind::Word
-                    && t.lower.len() > 5
-                    && t.lower.ends_with("ing")
+                    && t.lower().len() > 5
+                    && t.lower().ends_with("ing")
                     && !t.is_capitalised()
             });
             // coordination: "Britain and France" share a role, and so do the members of a
             // list "on Mexico, Canada and China" (a comma joins only when the list goes on)
             let list_goes_on = self.object_list_goes_on(toks, out, k);
             let coordinated = prev.is_some_and(|t| {
-                t.lower == "and" || t.lower == "or" || (t.text == "," && list_goes_on)
+                t.lower() == "and" || t.lower() == "or" || (t.text == "," && list_goes_on)
             }) && k > 0
                 && out[k - 1].end + 1 == p;
             // an actor followed by a verb is a clause subject, even after "after", "as", "while"
             let next = toks.get(m.end);
             let before_verb = next.is_some_and(|t| self.is_verb_like(t));
             // "with Jake Sullivan speaking by phone": the subject of the participle
-            let with_participle = prev.is_some_and(|t| t.lower == "with")
+            let with_participle = prev.is_some_and(|t| t.lower() == "with")
                 && next.is_some_and(|t| {
                     t.kind == TokKind::Word
-                        && t.lower.len() > 5
-                        && t.lower.ends_with("ing")
+                        && t.lower().len() > 5
+                        && t.lower().ends_with("ing")
                         && !t.is_capitalised()
                 });
             let role = if hyph_before || hyph_after {
@@ -1342,10 +1342,7 @@ impl<'a> Recognizer<'a> {
             } else if with_participle
                 || (before_verb
                     && !prev.is_some_and(|t| {
-                        matches!(
-                            t.lower.as_str(),
-                            "of" | "by" | "with" | "to" | "from" | "for"
-                        )
+                        matches!(t.lower(), "of" | "by" | "with" | "to" | "from" | "for")
                     }))
             {
                 Role::Subject
@@ -1371,7 +1368,7 @@ impl<'a> Recognizer<'a> {
         loop {
             let e = out[cur].end;
             let Some(sep) = toks.get(e) else { return false };
-            let is_and = matches!(sep.lower.as_str(), "and" | "or");
+            let is_and = matches!(sep.lower(), "and" | "or");
             if sep.text != "," && !is_and {
                 return false;
             }
@@ -1380,14 +1377,14 @@ impl<'a> Recognizer<'a> {
             if !is_and
                 && toks
                     .get(p)
-                    .is_some_and(|t| matches!(t.lower.as_str(), "and" | "or"))
+                    .is_some_and(|t| matches!(t.lower(), "and" | "or"))
             {
                 p += 1;
             }
             let ended_with_and = is_and || p == e + 2;
             if toks
                 .get(p)
-                .is_some_and(|t| matches!(t.lower.as_str(), "the" | "a" | "an"))
+                .is_some_and(|t| matches!(t.lower(), "the" | "a" | "an"))
             {
                 p += 1;
             }
@@ -1436,8 +1433,8 @@ impl<'a> Recognizer<'a> {
         t.kind == TokKind::Word
             && !t.is_capitalised()
             && (self.low(t, cue::SUBJECT_VERB)
-                || (t.lower.len() > 4
-                    && t.lower.ends_with("ed")
+                || (t.lower().len() > 4
+                    && t.lower().ends_with("ed")
                     && !self.low(t, cue::NOT_PAST_TENSE)))
     }
 
@@ -1539,7 +1536,7 @@ impl<'a> Recognizer<'a> {
                 continue;
             }
             // relative: ACTOR , which | ACTOR -- whose
-            if rel || t.lower == "whose" {
+            if rel || t.lower() == "whose" {
                 if i >= 2 && matches!(toks[i - 1].text.as_str(), "," | "--") {
                     if let Some(m) = out.iter().find(|m| m.end == i - 1) {
                         // "whose" heads the subject of its clause ("whose chief was killed")

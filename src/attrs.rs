@@ -86,15 +86,26 @@ fn year_of(t: &Token) -> Option<i32> {
     (1900..=2100).contains(&y).then_some(y)
 }
 
-#[inline]
+/// The day of month `t` is ("14", "3rd"): the first-byte test inlined (nearly every token fails
+/// it), the rest out of line.
+#[inline(always)]
 fn day_of(t: &Token) -> Option<u32> {
+    // the text starts with a digit when its lower-case form does (no other character
+    // lower-cases to one)
     if !t
-        .lower
+        .text
         .as_bytes()
         .first()
         .is_some_and(|c| c.is_ascii_digit())
-        || t.lower.len() > 4
     {
+        return None;
+    }
+    short_day_number(t)
+}
+
+#[inline(never)]
+fn short_day_number(t: &Token) -> Option<u32> {
+    if t.lower().len() > 4 {
         return None;
     }
     day_number(t)
@@ -102,12 +113,12 @@ fn day_of(t: &Token) -> Option<u32> {
 
 fn day_number(t: &Token) -> Option<u32> {
     let s = t
-        .lower
+        .lower()
         .trim_end_matches("st")
         .trim_end_matches("nd")
         .trim_end_matches("rd")
         .trim_end_matches("th");
-    if t.kind != TokKind::Number && !t.lower.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+    if t.kind != TokKind::Number && !t.lower().chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return None;
     }
     let d: u32 = s.parse().ok()?;
@@ -226,7 +237,7 @@ pub fn find_dates(toks: &[Token], doc: Option<&PartialDate>) -> Vec<DateExpr> {
         }
         // in 2022
         if let Some(y) = year_of(t) {
-            let prev_ok = i > 0 && YEAR_PREPS.contains(&toks[i - 1].lower.as_str());
+            let prev_ok = i > 0 && YEAR_PREPS.contains(&toks[i - 1].lower());
             let not_range = next(1).is_none_or(|t| t.text != "-");
             if prev_ok && not_range {
                 out.push(DateExpr {
@@ -240,8 +251,8 @@ pub fn find_dates(toks: &[Token], doc: Option<&PartialDate>) -> Vec<DateExpr> {
         }
         // relative expressions
         if let Some(d) = doc {
-            let nl = next(1).map(|t| t.lower.as_str());
-            let rel = match (t.lower.as_str(), nl) {
+            let nl = next(1).map(|t| t.lower());
+            let rel = match (t.lower(), nl) {
                 ("last", Some("year")) => Some((PartialDate::year(d.year - 1), 2)),
                 ("this", Some("year")) | ("earlier", Some("this")) if nl == Some("year") => {
                     Some((PartialDate::year(d.year), 2))
@@ -307,7 +318,7 @@ fn number_of(t: &Token) -> Option<(f64, f64)> {
         .chars()
         .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
         .collect();
-    let suffix = t.lower[digits.len()..].to_string();
+    let suffix = t.lower()[digits.len()..].to_string();
     let v: f64 = digits.replace(',', "").parse().ok()?;
     if suffix.is_empty() {
         return Some((v, 1.0));
@@ -356,7 +367,7 @@ pub fn find_money(toks: &[Token], cues: &MoneyCues) -> Vec<Money> {
                 let mut end = i + sym_len + 1;
                 let mut scale = glued;
                 if glued == 1.0 {
-                    if let Some(s) = toks.get(end).and_then(|t| scale_of(&t.lower)) {
+                    if let Some(s) = toks.get(end).and_then(|t| scale_of(t.lower())) {
                         scale = s;
                         end += 1;
                     }
@@ -376,7 +387,7 @@ pub fn find_money(toks: &[Token], cues: &MoneyCues) -> Vec<Money> {
             let mut end = i + 1;
             let mut scale = glued;
             if glued == 1.0 {
-                if let Some(s) = toks.get(end).and_then(|t| scale_of(&t.lower)) {
+                if let Some(s) = toks.get(end).and_then(|t| scale_of(t.lower())) {
                     scale = s;
                     end += 1;
                 }
@@ -384,12 +395,12 @@ pub fn find_money(toks: &[Token], cues: &MoneyCues) -> Vec<Money> {
             let two = toks
                 .get(end)
                 .zip(toks.get(end + 1))
-                .map(|(a, b)| format!("{} {}", a.lower, b.lower));
+                .map(|(a, b)| format!("{} {}", a.lower(), b.lower()));
             let found = two
                 .and_then(|w| cues.words.get(&w).map(|c| (c.clone(), 2)))
                 .or_else(|| {
                     toks.get(end)
-                        .and_then(|t| cues.words.get(&t.lower))
+                        .and_then(|t| cues.words.get(t.lower()))
                         .map(|c| (c.clone(), 1))
                 });
             if let Some((cur, len)) = found {

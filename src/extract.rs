@@ -524,16 +524,23 @@ impl Engine {
                 }
             }
         }
-        (lo..m.end)
-            .any(|k| !m.words.contains(&k) && self.cues.negation.words.contains(&toks[k].lower))
+        (lo..m.end).any(|k| {
+            !m.words.contains(&k)
+                && self
+                    .cues
+                    .negation
+                    .words
+                    .iter()
+                    .any(|w| w == toks[k].lower())
+        })
     }
 
     fn modality(&self, toks: &[crate::text::Token], start: usize, end: usize) -> Modality {
         // a capitalised cue inside the sentence is a name ("since May"), not a modal
         let has = |list: &Vec<String>, range: std::ops::Range<usize>| {
-            range
-                .into_iter()
-                .any(|k| list.contains(&toks[k].lower) && (k == 0 || !toks[k].is_capitalised()))
+            range.into_iter().any(|k| {
+                list.iter().any(|w| w == toks[k].lower()) && (k == 0 || !toks[k].is_capitalised())
+            })
         };
         let before = start.saturating_sub(8)..end;
         if has(&self.cues.modality.claimed, 0..end) {
@@ -567,8 +574,8 @@ fn conjuncts(
         let between = &toks[e..s];
         let words: Vec<&str> = between
             .iter()
-            .filter(|t| !matches!(t.lower.as_str(), "," | "the"))
-            .map(|t| t.lower.as_str())
+            .filter(|t| !matches!(t.lower(), "," | "the"))
+            .map(|t| t.lower())
             .collect();
         if between.first().is_some_and(|t| t.text == ",")
             && matches!(
@@ -582,14 +589,16 @@ fn conjuncts(
             return 0;
         }
         if !between.iter().all(|t| {
-            matches!(t.lower.as_str(), "," | "and" | "or" | "the" | "its")
-                || modifiers.contains(&t.lower)
+            matches!(t.lower(), "," | "and" | "or" | "the" | "its") || modifiers.contains(t.lower())
         }) {
             return 0;
         }
-        if between.iter().any(|t| t.lower == "and" || t.lower == "or") {
+        if between
+            .iter()
+            .any(|t| t.lower() == "and" || t.lower() == "or")
+        {
             2
-        } else if between.iter().any(|t| t.lower == ",") {
+        } else if between.iter().any(|t| t.lower() == ",") {
             1
         } else {
             0
@@ -668,12 +677,7 @@ fn object_text(toks: &[crate::text::Token]) -> String {
         }
     }
     let mut s = 0;
-    while s < toks.len()
-        && matches!(
-            toks[s].lower.as_str(),
-            "the" | "a" | "an" | "its" | "their" | "'s"
-        )
-    {
+    while s < toks.len() && matches!(toks[s].lower(), "the" | "a" | "an" | "its" | "their" | "'s") {
         s += 1;
     }
     join_tokens(&toks[s..])

@@ -465,7 +465,7 @@ impl Gazetteer {
     ) {
         let toks: Vec<String> = tokenize(alias, 0, alias.len(), 0, abbrevs)
             .into_iter()
-            .map(|t| t.lower)
+            .map(|t| t.lower().to_string())
             .collect();
         if toks.is_empty() {
             return;
@@ -529,7 +529,7 @@ impl Gazetteer {
         let row = if self.numbered {
             self.by_lid.get(t.lid as usize)?.checked_sub(1)?
         } else {
-            *self.ci_index.get(&t.lower)?
+            *self.ci_index.get(t.lower())?
         };
         Some(&self.lists[row as usize])
     }
@@ -605,7 +605,7 @@ impl Gazetteer {
                     && e.tokens
                         .iter()
                         .zip(&tokens[i..i + n])
-                        .all(|(a, t)| *a == t.lower)
+                        .all(|(a, t)| *a == t.lower())
                     && valid(e)
                 {
                     best = Some((e, n));

@@ -203,14 +203,14 @@ impl Vocab {
         }
         // a word `number_words` did not see is no rule word when it ran
         if t.lid != 0 || self.word_span.is_empty() {
-            if let Some(&i) = self.exact.get(&t.lower) {
+            if let Some(&i) = self.exact.get(t.lower()) {
                 out.push(i);
             }
         }
         if t.kind == TokKind::Punct || self.prefix.is_empty() {
             return;
         }
-        self.prefix_ids_into(&t.lower, out);
+        self.prefix_ids_into(t.lower(), out);
     }
 
     /// Appends the ids of the prefixes `w` starts with.
@@ -617,7 +617,7 @@ fn elem_can_start(node: &Node, p: usize, v: &SentenceView) -> bool {
         Elem::Word(_) => v.word_at(&node.ids, p),
         Elem::Slot { .. } => {
             v.starts(p).is_some_and(|s| !s.is_empty())
-                || (matches!(v.toks[p].lower.as_str(), "the" | "a" | "an")
+                || (matches!(v.toks[p].lower(), "the" | "a" | "an")
                     && v.starts(p + 1).is_some_and(|s| !s.is_empty()))
         }
         Elem::Group(alts) => alts.iter().any(|a| can_start(a, p, v)),
@@ -847,7 +847,9 @@ pub struct SentenceView<'a> {
     /// Vocabulary ids of each token: `ids[id_at[p]..id_at[p + 1]]`.
     id_at: Vec<u32>,
     ids: Vec<u32>,
-    /// (vocabulary id, token) pairs, sorted: where each word of the sentence is.
+    /// (vocabulary id, token) pairs in token order: where each word of the sentence is (a
+    /// pattern's first words are looked for by scanning them, which costs less than sorting
+    /// them for every sentence).
     by_id: Vec<(u32, u32)>,
     /// Bitset of the vocabulary ids present in the sentence.
     pub present: Vec<u64>,
@@ -881,7 +883,6 @@ impl<'a> SentenceView<'a> {
             }
         }
         id_at.push(ids.len() as u32);
-        by_id.sort_unstable();
         let type_ids: Vec<u32> = mention_types
             .iter()
             .map(|kind| vocab.type_id(kind).unwrap_or(u32::MAX))
@@ -928,8 +929,7 @@ impl<'a> SentenceView<'a> {
         let has_start = |p: usize| start_at[p + 1] > start_at[p];
         let slot_start: Vec<bool> = (0..n)
             .map(|p| {
-                has_start(p)
-                    || (matches!(toks[p].lower.as_str(), "the" | "a" | "an") && has_start(p + 1))
+                has_start(p) || (matches!(toks[p].lower(), "the" | "a" | "an") && has_start(p + 1))
             })
             .collect();
         let slot_starts = (0..n).filter(|&p| slot_start[p]).collect();
@@ -987,11 +987,18 @@ impl<'a> SentenceView<'a> {
             out.extend_from_slice(&self.slot_starts);
         }
         for &id in &first.ids {
-            let from = self.by_id.partition_point(|&(i, _)| i < id);
+            // most first words are not in the sentence: its bitset says so
+            if self
+                .present
+                .get(id as usize / 64)
+                .is_none_or(|b| b & (1 << (id % 64)) == 0)
+            {
+                continue;
+            }
             out.extend(
-                self.by_id[from..]
+                self.by_id
                     .iter()
-                    .take_while(|&&(i, _)| i == id)
+                    .filter(|&&(i, _)| i == id)
                     .map(|&(_, p)| p as usize),
             );
         }
@@ -1214,7 +1221,7 @@ fn match_node(
             // a slot takes its determiner along: "with the United States"
             let p = if p < n
                 && v.starts(p).is_some_and(|s| s.is_empty())
-                && matches!(v.toks[p].lower.as_str(), "the" | "a" | "an")
+                && matches!(v.toks[p].lower(), "the" | "a" | "an")
             {
                 p + 1
             } else {
@@ -1351,7 +1358,7 @@ const NP_STOP: &[&str] = &[
 ];
 
 fn is_np_token(t: &Token) -> bool {
-    (t.kind != TokKind::Punct || t.text == "-") && !NP_STOP.contains(&t.lower.as_str())
+    (t.kind != TokKind::Punct || t.text == "-") && !NP_STOP.contains(&t.lower())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1602,8 +1609,10 @@ mod tests {
 /// (`inexact`) are tested with `Pattern::may_match` as well.
 #[derive(Debug, Clone, Default)]
 pub struct RuleIndex {
-    /// The branches filed under each word id.
-    by_word: Vec<Vec<u32>>,
+    /// The (rule, branch) pairs filed under word id `w`:
+    /// `filed[filed_at[w]..filed_at[w + 1]]` (one array: no list per word to chase).
+    filed_at: Vec<u32>,
+    filed: Vec<(u32, u32)>,
     /// The clauses of branch `b`: `clause_at[branch_at[b]..branch_at[b + 1]]`, and the ids of
     /// clause `c`: `ids[clause_at[c]..clause_at[c + 1]]`.
     branch_at: Vec<u32>,
@@ -1623,8 +1632,8 @@ const MAX_BRANCHES: usize = 64;
 
 impl RuleIndex {
     pub fn new(rules: &[Rule], vocab: &Vocab) -> Self {
+        let mut by_word: Vec<Vec<u32>> = vec![Vec::new(); vocab.len() + 1];
         let mut ix = RuleIndex {
-            by_word: vec![Vec::new(); vocab.len() + 1],
             rules: rules.len(),
             ..Default::default()
         };
@@ -1648,7 +1657,7 @@ impl RuleIndex {
                     c.ids.dedup();
                     if k == 0 {
                         for &id in &c.ids {
-                            ix.by_word[id as usize].push(bi);
+                            by_word[id as usize].push(bi);
                         }
                     }
                     ix.clause_at.push(ix.ids.len() as u32);
@@ -1658,6 +1667,12 @@ impl RuleIndex {
         }
         ix.branch_at.push(ix.clause_at.len() as u32);
         ix.clause_at.push(ix.ids.len() as u32);
+        for list in &by_word {
+            ix.filed_at.push(ix.filed.len() as u32);
+            ix.filed
+                .extend(list.iter().map(|&bi| (ix.branch_rule[bi as usize], bi)));
+        }
+        ix.filed_at.push(ix.filed.len() as u32);
         ix
     }
 
@@ -1677,8 +1692,11 @@ impl RuleIndex {
             while b != 0 {
                 let id = wi * 64 + b.trailing_zeros() as usize;
                 b &= b - 1;
-                for &bi in self.by_word.get(id).map(|l| l.as_slice()).unwrap_or(&[]) {
-                    let r = self.branch_rule[bi as usize];
+                if id + 1 >= self.filed_at.len() {
+                    continue;
+                }
+                let filed = &self.filed[self.filed_at[id] as usize..self.filed_at[id + 1] as usize];
+                for &(r, bi) in filed {
                     if mark[r as usize / 64] & (1 << (r % 64)) != 0 {
                         continue;
                     }

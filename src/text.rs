@@ -19,8 +19,9 @@ pub enum TokKind {
 pub struct Token {
     /// Normalised text (ASCII quotes and dashes).
     pub text: String,
-    /// Lower-case of `text`.
-    pub lower: String,
+    /// Lower-case of `text` when it differs from `text`; empty when `text` is in lower case
+    /// already (most words), which spares an allocation per token: read it with `lower()`.
+    lower_own: String,
     pub kind: TokKind,
     /// Byte offsets in the document.
     pub start: usize,
@@ -38,6 +39,16 @@ pub struct Token {
 }
 
 impl Token {
+    /// Lower-case of `text`.
+    #[inline]
+    pub fn lower(&self) -> &str {
+        if self.lower_own.is_empty() {
+            &self.text
+        } else {
+            &self.lower_own
+        }
+    }
+
     pub fn is_capitalised(&self) -> bool {
         self.text.chars().next().is_some_and(|c| c.is_uppercase())
     }
@@ -126,13 +137,44 @@ impl Words {
     /// Give each token the ids of its lower-case form and its text.
     pub fn number(&self, toks: &mut [Token]) {
         for t in toks {
-            t.lid = self.id(&t.lower);
-            t.tid = if t.text == t.lower {
+            t.lid = self.id(t.lower());
+            t.tid = if t.lower_own.is_empty() {
                 t.lid
             } else {
                 self.id(&t.text)
             };
         }
+    }
+}
+
+/// The lower-case form of `text` when it is not `text` itself, else an empty string (no
+/// allocation).
+#[inline]
+fn lower_if_differs(text: &str) -> String {
+    // one pass without early exit over the (short) token: any upper-case ASCII letter, any
+    // non-ASCII byte
+    let (mut upper, mut wide) = (false, false);
+    for &b in text.as_bytes() {
+        upper |= b.is_ascii_uppercase();
+        wide |= !b.is_ascii();
+    }
+    if !wide {
+        return if upper {
+            text.to_ascii_lowercase()
+        } else {
+            String::new()
+        };
+    }
+    lower_wide(text)
+}
+
+#[inline(never)]
+fn lower_wide(text: &str) -> String {
+    let l = text.to_lowercase();
+    if l == text {
+        String::new()
+    } else {
+        l
     }
 }
 
@@ -392,7 +434,7 @@ fn tokenize_chars(
             } else if !toks.is_empty()
                 && !space
                 && lw == "t"
-                && toks.last().is_some_and(|t| t.lower.ends_with('n'))
+                && toks.last().is_some_and(|t| t.lower().ends_with('n'))
             {
                 // handled by the n't split above: the previous token lost its "n"
                 text_norm = "n't".into();
@@ -402,7 +444,7 @@ fn tokenize_chars(
                 && !space
                 && toks
                     .last()
-                    .is_some_and(|t| t.lower.ends_with('s') && t.kind == TokKind::Word)
+                    .is_some_and(|t| t.lower().ends_with('s') && t.kind == TokKind::Word)
                 && (i + 1 >= n || chars.ch(i + 1).is_whitespace())
             {
                 // plural possessive: "the United States' allies"
@@ -451,16 +493,10 @@ fn tokenize_chars(
         if text_norm.is_empty() {
             continue;
         }
-        let lower = if text_norm.is_ascii() {
-            let mut l = text_norm.clone();
-            l.make_ascii_lowercase();
-            l
-        } else {
-            text_norm.to_lowercase()
-        };
+        let lower_own = lower_if_differs(&text_norm);
         toks.push(Token {
             text: text_norm,
-            lower,
+            lower_own,
             kind,
             start: byte_at(start),
             end: byte_at(i),
@@ -474,10 +510,12 @@ fn tokenize_chars(
     }
     // n't fix-up: "didn" + "n't" -> "did" + "n't"
     for k in 1..toks.len() {
-        if toks[k].text == "n't" && toks[k - 1].lower.ends_with('n') && toks[k - 1].text.len() > 1 {
+        if toks[k].text == "n't" && toks[k - 1].lower().ends_with('n') && toks[k - 1].text.len() > 1
+        {
             let prev = &mut toks[k - 1];
             prev.text.pop();
-            prev.lower.pop();
+            // a lower-case form of its own ends in 'n' too (empty: the text is its lower case)
+            prev.lower_own.pop();
             prev.end -= 1;
             prev.cend -= 1;
             toks[k].start -= 1;
@@ -742,7 +780,7 @@ mod tests {
             let key = |t: &Token| {
                 (
                     t.text.clone(),
-                    t.lower.clone(),
+                    t.lower().to_string(),
                     t.kind,
                     t.start,
                     t.end,
