@@ -5,16 +5,7 @@ use common::*;
 use std::path::Path;
 
 fn sorted_nquads(store: &Path) -> Vec<String> {
-    let o = run(&[
-        "export",
-        "rdf",
-        "--format",
-        "nquads",
-        "--store",
-        store.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let mut lines: Vec<String> = stdout(&o).lines().map(str::to_string).collect();
+    let mut lines: Vec<String> = nquads(store).lines().map(str::to_string).collect();
     lines.sort();
     lines
 }

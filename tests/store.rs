@@ -28,22 +28,6 @@ fn query(store: &Path, q: &str, format: &str) -> String {
     stdout(&o)
 }
 
-fn nquads(store: &Path) -> String {
-    if !store.exists() {
-        return String::new();
-    }
-    let o = run(&[
-        "export",
-        "rdf",
-        "--format",
-        "nquads",
-        "--store",
-        store.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    stdout(&o)
-}
-
 #[test]
 fn rivals_from_the_seed() {
     let dir = tmp("rivals");

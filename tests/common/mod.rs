@@ -48,3 +48,20 @@ pub fn shared() -> PathBuf {
 pub fn path_str(p: &Path) -> String {
     p.display().to_string()
 }
+
+/// The store as N-Quads (`export rdf`); empty if there is no store.
+pub fn nquads(store: &Path) -> String {
+    if !store.exists() {
+        return String::new();
+    }
+    let o = run(&[
+        "export",
+        "rdf",
+        "--format",
+        "nquads",
+        "--store",
+        store.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+}
