@@ -214,11 +214,6 @@ impl Lexicon {
         let nouns = index(nouns);
         let titles = index(titles);
         let mut flagged: Vec<(u32, u32)> = Vec::new();
-        let mut set = |words: &mut Words, v: &mut dyn Iterator<Item = String>, bit: u32| {
-            for w in v {
-                flagged.push((words.add(&w), bit));
-            }
-        };
         let lower = |v: &[String]| -> Vec<String> { v.iter().map(|s| s.to_lowercase()).collect() };
         use cue::*;
         for (v, bit) in [
@@ -272,7 +267,7 @@ impl Lexicon {
             (agents.organisation_cues.keys().cloned().collect(), ORG_CUE),
             (agents.organisation_skip.iter().cloned().collect(), ORG_SKIP),
         ] {
-            set(words, &mut v.into_iter(), bit);
+            flagged.extend(v.iter().map(|w| (words.add(w), bit)));
         }
         let mut noun_seqs: Vec<(u32, Vec<IdSeq>)> = Vec::new();
         for (first, l) in nouns {
@@ -319,6 +314,11 @@ pub struct Recognizer<'a> {
     pub gaz: &'a Gazetteer,
     pub agents: &'a Agents,
     lex: &'a Lexicon,
+}
+
+/// The id of a country's role-noun actor ("PAK.MIL"), as the gazetteer spells composite ids.
+fn composite_id(country_actor: &Actor, agent: &Agent) -> String {
+    format!("{}.{}", country_actor.id, agent.code)
 }
 
 fn toks_of(s: &str, abbrevs: &HashSet<String>) -> Vec<String> {
@@ -438,11 +438,8 @@ impl<'a> Recognizer<'a> {
 
     /// The sub-actor of the state `state` (a document actor) for agent `agent_i`, interned.
     fn intern_composite(&self, doc: &mut DocActors, state: usize, agent_i: usize) -> usize {
-        // interned already (the id `composite` gives it): no copy of the state
-        let id = format!(
-            "{}.{}",
-            doc.actors[state].id, self.agents.agents[agent_i].code
-        );
+        // interned already: no copy of the state
+        let id = composite_id(&doc.actors[state], &self.agents.agents[agent_i]);
         if let Some(&i) = doc.by_id.get(&id) {
             return i;
         }
@@ -451,7 +448,7 @@ impl<'a> Recognizer<'a> {
     }
 
     fn composite(&self, country_actor: &Actor, agent: &Agent) -> Actor {
-        let id = format!("{}.{}", country_actor.id, agent.code);
+        let id = composite_id(country_actor, agent);
         if let Some(a) = self.gaz.get(&id) {
             let mut a = a.clone();
             if a.country.is_empty() {

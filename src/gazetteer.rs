@@ -430,12 +430,7 @@ impl Gazetteer {
             if let Some(&b) = v[0].as_bytes().first() {
                 self.index_first[b as usize / 64] |= 1 << (b % 64);
             }
-            let next = self.lists.len() as u32;
-            let row = *self.index.entry(v[0].clone()).or_insert(next);
-            if row == next {
-                self.lists.push(Vec::new());
-            }
-            self.lists[row as usize].push(e);
+            list_of(&mut self.index, &mut self.lists, &v[0]).push(e);
         }
     }
 
@@ -470,12 +465,7 @@ impl Gazetteer {
         if toks.is_empty() {
             return;
         }
-        let next = self.lists.len() as u32;
-        let row = *self.ci_index.entry(toks[0].clone()).or_insert(next);
-        if row == next {
-            self.lists.push(Vec::new());
-        }
-        let list = &mut self.lists[row as usize];
+        let list = list_of(&mut self.ci_index, &mut self.lists, &toks[0]);
         if list.iter().any(|e| e.tokens == toks) {
             return;
         }
@@ -667,4 +657,18 @@ impl Gazetteer {
             .map(|&r| self.lists[r as usize].len())
             .sum()
     }
+}
+
+/// The alias list (a row of `lists`) that `index` keeps for the first token `key`, made if new.
+fn list_of<'l>(
+    index: &mut FxHashMap<String, u32>,
+    lists: &'l mut Vec<Vec<Entry>>,
+    key: &str,
+) -> &'l mut Vec<Entry> {
+    let next = lists.len() as u32;
+    let row = *index.entry(key.to_string()).or_insert(next);
+    if row == next {
+        lists.push(Vec::new());
+    }
+    &mut lists[row as usize]
 }

@@ -10,7 +10,6 @@ use crate::store::{
 };
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use oxigraph::model::Quad;
 use rustc_hash::FxHashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -51,7 +50,7 @@ impl IngestReport {
     }
 }
 
-/// A hash of a document id, for the sets of ids seen in this run (a collision only costs a
+/// A hash of a document id, for the set of ids seen in this run (a collision only costs a
 /// look-up in the store or a document written again, never a wrong result).
 fn id_key(id: &str) -> u64 {
     use std::hash::{BuildHasher, BuildHasherDefault};
@@ -111,16 +110,8 @@ pub fn ingest(
             // the ontology and the gazetteer load while the first chunk is extracted
             store.ensure_ontology(engine)?;
             let mut w = DocWriter::new(store, write_unit, chunk, loader_threads);
-            let mut seen: FxHashSet<u64> = FxHashSet::default();
             for docs in rx {
-                let may_exist = |id: &str| had_docs || seen.contains(&id_key(id));
-                let ids: Vec<u64> = if had_docs {
-                    Vec::new()
-                } else {
-                    docs.iter().map(|d| id_key(&d.id)).collect()
-                };
-                w.add(docs, &may_exist)?;
-                seen.extend(ids);
+                w.add(docs)?;
             }
             w.commit()?;
             // leave no write-ahead log for every later reader to replay
@@ -200,22 +191,30 @@ fn read_and_extract(
                 if unchanged {
                     report.stats.unchanged += 1;
                 } else {
-                    todo.push((d, h));
+                    // in the store only if the store had documents or this run wrote it before
+                    todo.push((d, h, had_docs || again));
                 }
             }
-            let build = |(d, h): (Document, String)| {
+            let build = |(d, h, may_exist): (Document, String, bool)| {
                 let r = engine.extract(&d);
                 let quads = doc_quads(&d, &r, &h, fingerprint, &is_gaz);
-                (d.id, r, quads)
+                (
+                    DocQuads {
+                        id: d.id,
+                        quads,
+                        may_exist,
+                    },
+                    r,
+                )
             };
-            let docs: Vec<(String, DocResult, Vec<Quad>)> = if jobs > 1 {
+            let docs: Vec<(DocQuads, DocResult)> = if jobs > 1 {
                 use rayon::prelude::*;
                 todo.into_par_iter().map(build).collect()
             } else {
                 todo.into_iter().map(build).collect()
             };
             report.stats.replaced += docs.len();
-            for (id, r, quads) in docs {
+            for (dq, r) in docs {
                 report.stats.edges += r.edges.len();
                 let mut sents = FxHashSet::default();
                 for e in &r.edges {
@@ -227,8 +226,8 @@ fn read_and_extract(
                     }
                 }
                 report.stats.sentences += sents.len();
-                chunk_len += quads.len();
-                chunk_docs.push(DocQuads { id, quads });
+                chunk_len += dq.quads.len();
+                chunk_docs.push(dq);
             }
             if (chunk_len >= chunk || last) && !chunk_docs.is_empty() {
                 chunk_len = 0;

@@ -347,6 +347,8 @@ pub fn doc_quads(
 pub struct DocQuads {
     pub id: String,
     pub quads: Vec<Quad>,
+    /// The store may hold a graph of this id already (else it is not looked up).
+    pub may_exist: bool,
 }
 
 /// What an ingest did.
@@ -1028,10 +1030,10 @@ impl<'a> DocWriter<'a> {
         }
     }
 
-    /// Add a chunk of documents; `may_exist` says which may already be in the store (the others
-    /// are not looked up). Commits when the unit is full, and before a document whose id is
-    /// already in the unit (the later one replaces it).
-    pub fn add(&mut self, mut docs: Vec<DocQuads>, may_exist: &dyn Fn(&str) -> bool) -> Result<()> {
+    /// Add a chunk of documents (only those marked `may_exist` are looked up in the store).
+    /// Commits when the unit is full, and before a document whose id is already in the unit (the
+    /// later one replaces it).
+    pub fn add(&mut self, mut docs: Vec<DocQuads>) -> Result<()> {
         // a document id twice in the chunk: the later one wins
         let mut last: HashMap<&str, usize> = HashMap::with_capacity(docs.len());
         for (i, d) in docs.iter().enumerate() {
@@ -1050,7 +1052,7 @@ impl<'a> DocWriter<'a> {
             self.commit()?;
         }
         for d in &docs {
-            if !may_exist(&d.id) {
+            if !d.may_exist {
                 continue;
             }
             let g = doc_graph(&d.id);
