@@ -324,7 +324,7 @@ fn composite_id(country_actor: &Actor, agent: &Agent) -> String {
 fn toks_of(s: &str, abbrevs: &HashSet<String>) -> Vec<String> {
     crate::text::tokenize(s, 0, s.len(), 0, abbrevs)
         .into_iter()
-        .map(|t| t.text)
+        .map(|t| t.text.into_owned())
         .collect()
 }
 
@@ -544,7 +544,7 @@ impl<'a> Recognizer<'a> {
             if proper(t) {
                 if let Some(kind) = self
                     .txt(t, cue::ORG_CUE)
-                    .then(|| cues.get(&t.text))
+                    .then(|| cues.get(&*t.text))
                     .flatten()
                 {
                     cue = Some((k, kind.as_str()));
@@ -767,7 +767,7 @@ impl<'a> Recognizer<'a> {
                 && !toks[i + 1].is_capitalised()
                 && self.low(&toks[i + 1], cue::ORG_HEAD)
             {
-                let mut head = toks[i + 1].text.clone();
+                let mut head = toks[i + 1].text.to_string();
                 if let Some(c) = head.get_mut(0..1) {
                     c.make_ascii_uppercase();
                 }
@@ -818,7 +818,7 @@ impl<'a> Recognizer<'a> {
                         let a = doc.from_gazetteer(self.gaz, e.actor);
                         let last = &toks[i + tl + l.max(name_len) - 1];
                         if last.is_capitalised() {
-                            doc.surnames.entry(last.text.clone()).or_insert(a);
+                            doc.surnames.entry(last.text.to_string()).or_insert(a);
                         }
                         (a, l.max(name_len), 1.0)
                     } else {
@@ -842,7 +842,7 @@ impl<'a> Recognizer<'a> {
                             .iter()
                             .rev()
                             .find(|t| t.is_capitalised() && t.text != "\"")
-                            .map(|t| t.text.clone())
+                            .map(|t| t.text.to_string())
                             .unwrap_or_default();
                         let ctry = country
                             .map(|c| doc.actors[c].country.clone())
@@ -1081,9 +1081,9 @@ impl<'a> Recognizer<'a> {
                 if len > 1
                     && (gactor.kind == "Person"
                         || (mkind == MentionKind::Name
-                            && self.agents.organisation_cues.contains_key(last)))
+                            && self.agents.organisation_cues.contains_key(&**last)))
                 {
-                    doc.surnames.entry(last.clone()).or_insert(actor);
+                    doc.surnames.entry(last.to_string()).or_insert(actor);
                 }
                 out.push(Mention::new(
                     i,
@@ -1102,13 +1102,13 @@ impl<'a> Recognizer<'a> {
             // a surname of a person introduced earlier in the document, also with its particle
             // ("Al-Sharaa" after "Ahmed al-Sharaa")
             if toks[i].is_capitalised() {
-                if let Some(&p) = doc.surnames.get(&toks[i].text) {
+                if let Some(&p) = doc.surnames.get(&*toks[i].text) {
                     out.push(Mention::new(i, i + 1, p, MentionKind::Person, 0.8));
                     i += 1;
                     continue;
                 }
                 if i + 2 < n && self.low(&toks[i], cue::NAME_PARTICLE) && toks[i + 1].text == "-" {
-                    if let Some(&p) = doc.surnames.get(&toks[i + 2].text) {
+                    if let Some(&p) = doc.surnames.get(&*toks[i + 2].text) {
                         out.push(Mention::new(i, i + 3, p, MentionKind::Person, 0.8));
                         i += 3;
                         continue;
@@ -1122,7 +1122,7 @@ impl<'a> Recognizer<'a> {
                     .iter()
                     .rev()
                     .find(|t| t.is_capitalised() && t.text != "\"")
-                    .map(|t| t.text.clone())
+                    .map(|t| t.text.to_string())
                     .unwrap_or_default();
                 let country = country.map(|c| self.gaz.country_of(c)).unwrap_or_default();
                 let idx = doc.intern(Actor {
@@ -1218,14 +1218,16 @@ impl<'a> Recognizer<'a> {
                 && acronym(&toks[m.end + 2])
                 && toks.get(m.end + 3).is_none_or(|t| t.kind != TokKind::Word)
             {
-                doc.surnames.insert(toks[m.end + 2].text.clone(), m.actor);
+                doc.surnames
+                    .insert(toks[m.end + 2].text.to_string(), m.actor);
                 m.end += 3;
             } else if m.end + 2 < n
                 && toks[m.end].text == "("
                 && toks[m.end + 2].text == ")"
                 && acronym(&toks[m.end + 1])
             {
-                doc.surnames.insert(toks[m.end + 1].text.clone(), m.actor);
+                doc.surnames
+                    .insert(toks[m.end + 1].text.to_string(), m.actor);
                 m.end += 3;
             } else if m.end + 4 < n
                 && toks[m.end].text == "("
@@ -1534,7 +1536,7 @@ impl<'a> Recognizer<'a> {
             }
             // relative: ACTOR , which | ACTOR -- whose
             if rel || t.lower() == "whose" {
-                if i >= 2 && matches!(toks[i - 1].text.as_str(), "," | "--") {
+                if i >= 2 && matches!(&*toks[i - 1].text, "," | "--") {
                     if let Some(m) = out.iter().find(|m| m.end == i - 1) {
                         // "whose" heads the subject of its clause ("whose chief was killed")
                         extra.push(pronoun(i, m, Role::Subject, 0.9));

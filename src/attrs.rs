@@ -356,7 +356,7 @@ pub fn find_money(toks: &[Token], cues: &MoneyCues) -> Vec<Money> {
             sym_len = 2;
             currency = Some("USD".to_string());
         } else if let Some(c) = maybe_symbol(&toks[i])
-            .then(|| cues.symbols.get(&toks[i].text))
+            .then(|| cues.symbols.get(&*toks[i].text))
             .flatten()
         {
             sym_len = 1;
@@ -434,7 +434,7 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    fn toks(s: &str) -> Vec<Token> {
+    fn toks(s: &str) -> Vec<Token<'_>> {
         let ab: HashSet<String> = ["sep.", "jan."].iter().map(|s| s.to_string()).collect();
         crate::text::tokenize(s, 0, s.len(), 0, &ab)
     }

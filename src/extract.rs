@@ -518,7 +518,7 @@ impl Engine {
             let from = m.start.saturating_sub(self.cues.negation.window_before);
             lo = from;
             for k in (from..m.start).rev() {
-                if matches!(toks[k].text.as_str(), "," | ";" | "--" | ":") {
+                if matches!(&*toks[k].text, "," | ";" | "--" | ":") {
                     lo = k + 1;
                     break;
                 }

@@ -398,7 +398,7 @@ impl Gazetteer {
             });
         let toks: Vec<String> = tokenize(alias, 0, alias.len(), 0, abbrevs)
             .into_iter()
-            .map(|t| t.text)
+            .map(|t| t.text.into_owned())
             .collect();
         if toks.is_empty() {
             return;
@@ -509,7 +509,7 @@ impl Gazetteer {
         let row = if self.numbered {
             self.by_tid.get(t.tid as usize)?.checked_sub(1)?
         } else {
-            *self.index.get(&t.text)?
+            *self.index.get(&*t.text)?
         };
         Some(&self.lists[row as usize])
     }

@@ -833,7 +833,7 @@ pub struct Match {
 
 /// What the matcher needs to know about a sentence.
 pub struct SentenceView<'a> {
-    pub toks: &'a [Token],
+    pub toks: &'a [Token<'a>],
     pub mentions: &'a [Mention],
     /// Mentions starting at each token (indices into `start_list`, `n + 2` entries), for slots.
     start_at: Vec<u32>,
@@ -914,7 +914,7 @@ impl<'a> SentenceView<'a> {
             }
         }
         for (k, t) in toks.iter().enumerate() {
-            if matches!(t.text.as_str(), ";" | ":") {
+            if matches!(&*t.text, ";" | ":") {
                 blocked[k] = true;
             }
         }
@@ -1245,7 +1245,7 @@ fn match_node(
                     && !(next_is_punct(f)
                         && v.toks
                             .get(end)
-                            .is_some_and(|t| matches!(t.text.as_str(), "," | "--" | "(" | ":")))
+                            .is_some_and(|t| matches!(&*t.text, "," | "--" | "(" | ":")))
                 {
                     match m.role {
                         Role::Object | Role::Possessive => continue,

@@ -5,6 +5,7 @@
 //! between spaces (or an em/en dash) is `--`, `Pakistan’s` is `Pakistan` + `'s`.
 
 use regex::Regex;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// What a token is made of.
@@ -16,9 +17,10 @@ pub enum TokKind {
 }
 
 #[derive(Debug, Clone)]
-pub struct Token {
-    /// Normalised text (ASCII quotes and dashes).
-    pub text: String,
+pub struct Token<'a> {
+    /// Normalised text (ASCII quotes and dashes): a slice of the document when normalising
+    /// changes nothing (most tokens), so a token costs no allocation of its own.
+    pub text: Cow<'a, str>,
     /// Lower-case of `text` when it differs from `text`; empty when `text` is in lower case
     /// already (most words), which spares an allocation per token: read it with `lower()`.
     lower_own: String,
@@ -38,7 +40,7 @@ pub struct Token {
     pub tid: u32,
 }
 
-impl Token {
+impl Token<'_> {
     /// Lower-case of `text`.
     #[inline]
     pub fn lower(&self) -> &str {
@@ -50,14 +52,17 @@ impl Token {
     }
 
     pub fn is_capitalised(&self) -> bool {
-        self.text.chars().next().is_some_and(|c| c.is_uppercase())
+        match self.text.as_bytes().first() {
+            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+            _ => self.text.chars().next().is_some_and(|c| c.is_uppercase()),
+        }
     }
 }
 
 /// A sentence: a run of tokens of one paragraph.
 #[derive(Debug, Clone)]
-pub struct Sentence {
-    pub tokens: Vec<Token>,
+pub struct Sentence<'a> {
+    pub tokens: Vec<Token<'a>>,
     /// Byte offsets in the document.
     pub start: usize,
     pub end: usize,
@@ -66,8 +71,8 @@ pub struct Sentence {
     pub cend: usize,
 }
 
-impl Sentence {
-    pub fn text<'a>(&self, doc: &'a str) -> &'a str {
+impl Sentence<'_> {
+    pub fn text<'d>(&self, doc: &'d str) -> &'d str {
         &doc[self.start..self.end]
     }
 }
@@ -225,8 +230,43 @@ const ASCII_WORD: [bool; 256] = {
     t
 };
 
+/// The ASCII bytes that separate tokens (`is_space`): whitespace and control characters.
+const ASCII_SPACE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = b <= b' ' as usize || b == 0x7f;
+        b += 1;
+    }
+    t
+};
+
+#[inline]
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    if c.is_ascii() {
+        ASCII_WORD[c as usize]
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// Whitespace, a no-break space or a control character: what separates tokens.
+#[inline]
+fn is_space(c: char) -> bool {
+    if c.is_ascii() {
+        ASCII_SPACE[c as usize]
+    } else {
+        c.is_whitespace() || c == '\u{00A0}' || c.is_control()
+    }
+}
+
+#[inline]
+fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        c.is_alphabetic()
+    }
 }
 
 /// The characters of a paragraph by index: the bytes themselves for ASCII text (most text),
@@ -278,13 +318,13 @@ impl CharSeq for WideChars {
 
 /// Tokenise `text[from..to]`, offsets relative to the whole `text`; `cbase` is the character offset
 /// of `from`.
-pub fn tokenize(
-    text: &str,
+pub fn tokenize<'a>(
+    text: &'a str,
     from: usize,
     to: usize,
     cbase: usize,
     abbrevs: &HashSet<String>,
-) -> Vec<Token> {
+) -> Vec<Token<'a>> {
     let s = &text[from..to];
     if s.is_ascii() {
         tokenize_chars(text, from, to, cbase, abbrevs, AsciiChars(s.as_bytes()))
@@ -305,14 +345,14 @@ pub fn tokenize(
     }
 }
 
-fn tokenize_chars(
-    text: &str,
+fn tokenize_chars<'a>(
+    text: &'a str,
     from: usize,
     to: usize,
     cbase: usize,
     abbrevs: &HashSet<String>,
     chars: impl CharSeq,
-) -> Vec<Token> {
+) -> Vec<Token<'a>> {
     let s = &text[from..to];
     let n = chars.len();
     let mut toks: Vec<Token> = Vec::with_capacity(s.len() / 5 + 4);
@@ -321,19 +361,19 @@ fn tokenize_chars(
     let byte_at = |k: usize| if k < n { from + chars.off(k) } else { to };
     while i < n {
         let c = chars.ch(i);
-        if c.is_whitespace() || c == '\u{00A0}' || c.is_control() {
+        if is_space(c) {
             space = true;
             i += 1;
             continue;
         }
         let start = i;
         let mut kind = TokKind::Punct;
-        let mut text_norm = String::new();
+        let mut text_norm: Cow<'a, str>;
         if is_word_char(c) {
             // Acronym with periods: U.S., U.N., D.C.
             let mut j = i;
             let mut dotted = 0;
-            while j + 1 < n && chars.ch(j).is_alphabetic() && chars.ch(j + 1) == '.' {
+            while j + 1 < n && is_letter(chars.ch(j)) && chars.ch(j + 1) == '.' {
                 dotted += 1;
                 j += 2;
             }
@@ -343,7 +383,7 @@ fn tokenize_chars(
             if dotted >= 2 {
                 i = j;
                 kind = TokKind::Word;
-                text_norm = String::from(&text[byte_at(start)..byte_at(i)]);
+                text_norm = Cow::Borrowed(&text[byte_at(start)..byte_at(i)]);
             } else {
                 let numeric = c.is_ascii_digit();
                 // ASCII letters, digits and '_' are word characters: skip them byte by byte
@@ -388,19 +428,20 @@ fn tokenize_chars(
                 let end = i;
                 // room for the period of an abbreviation
                 let raw = &text[byte_at(start)..byte_at(end)];
-                text_norm = String::with_capacity(raw.len() + 1);
-                if raw.is_ascii() {
-                    // no ASCII character of a word or number is normalised
-                    text_norm.push_str(raw);
+                // no ASCII character of a word or number is normalised
+                text_norm = if raw.is_ascii() || !raw.chars().any(|ch| norm_char(ch).is_some()) {
+                    Cow::Borrowed(raw)
                 } else {
-                    for ch in (start..end).map(|k| chars.ch(k)) {
-                        text_norm.push(
-                            norm_char(ch)
-                                .map(|s| s.chars().next().unwrap())
-                                .unwrap_or(ch),
-                        );
-                    }
-                }
+                    Cow::Owned(
+                        raw.chars()
+                            .map(|ch| {
+                                norm_char(ch)
+                                    .map(|s| s.chars().next().unwrap())
+                                    .unwrap_or(ch)
+                            })
+                            .collect(),
+                    )
+                };
                 // Abbreviation with its period: "Gen.", "Sep.", "Sgt.", single initials "J."
                 kind = if numeric {
                     TokKind::Number
@@ -411,7 +452,13 @@ fn tokenize_chars(
                     let w = &text_norm;
                     let single = w.chars().count() == 1 && w.chars().all(|c| c.is_uppercase());
                     if single || is_abbreviation(w, abbrevs) {
-                        text_norm.push('.');
+                        match &mut text_norm {
+                            // the period follows the word in the document (one byte)
+                            Cow::Borrowed(_) => {
+                                text_norm = Cow::Borrowed(&text[byte_at(start)..byte_at(end) + 1])
+                            }
+                            Cow::Owned(o) => o.push('.'),
+                        }
                         i = end + 1;
                     }
                 }
@@ -419,25 +466,47 @@ fn tokenize_chars(
         } else if is_apostrophe(c) {
             // 's / n't / 're ... or a quote
             let mut j = i + 1;
-            while j < n && chars.ch(j).is_alphabetic() {
+            while j < n && is_letter(chars.ch(j)) {
                 j += 1;
             }
-            let word: String = (i + 1..j).map(|k| chars.ch(k)).collect();
-            let lw = word.to_lowercase();
-            if !toks.is_empty()
-                && !space
-                && matches!(lw.as_str(), "s" | "re" | "ve" | "ll" | "d" | "m")
-            {
-                text_norm = format!("'{lw}");
+            // the contraction after the apostrophe, in lower case
+            let contraction = match j - i - 1 {
+                1 | 2 => {
+                    let mut w = [0u8; 2];
+                    let mut ok = true;
+                    for (k, b) in (i + 1..j).zip(w.iter_mut()) {
+                        let c = chars.ch(k);
+                        ok &= c.is_ascii();
+                        *b = c.to_ascii_lowercase() as u8;
+                    }
+                    if !ok {
+                        ""
+                    } else {
+                        match &w[..j - i - 1] {
+                            b"s" => "'s",
+                            b"re" => "'re",
+                            b"ve" => "'ve",
+                            b"ll" => "'ll",
+                            b"d" => "'d",
+                            b"m" => "'m",
+                            b"t" => "t",
+                            _ => "",
+                        }
+                    }
+                }
+                _ => "",
+            };
+            if !toks.is_empty() && !space && contraction.starts_with('\'') {
+                text_norm = Cow::Borrowed(contraction);
                 kind = TokKind::Word;
                 i = j;
             } else if !toks.is_empty()
                 && !space
-                && lw == "t"
+                && contraction == "t"
                 && toks.last().is_some_and(|t| t.lower().ends_with('n'))
             {
                 // handled by the n't split above: the previous token lost its "n"
-                text_norm = "n't".into();
+                text_norm = Cow::Borrowed("n't");
                 kind = TokKind::Word;
                 i = j;
             } else if !toks.is_empty()
@@ -448,11 +517,11 @@ fn tokenize_chars(
                 && (i + 1 >= n || chars.ch(i + 1).is_whitespace())
             {
                 // plural possessive: "the United States' allies"
-                text_norm = "'s".into();
+                text_norm = Cow::Borrowed("'s");
                 kind = TokKind::Word;
                 i += 1;
             } else {
-                text_norm.push('\'');
+                text_norm = Cow::Borrowed("'");
                 i += 1;
             }
         } else if is_hyphen(c) || is_dash(c) {
@@ -468,27 +537,26 @@ fn tokenize_chars(
                 && joined_before
                 && joined_after
                 && toks.last().is_some_and(|t| t.kind == TokKind::Number);
-            text_norm =
+            text_norm = Cow::Borrowed(
                 if (single_hyphen && joined_before && joined_after) || en_dash_between_numbers {
-                    "-".into()
+                    "-"
                 } else {
-                    "--".into()
-                };
+                    "--"
+                },
+            );
             i = j;
         } else {
-            let mapped = norm_char(c);
-            match mapped {
-                Some(m) => text_norm.push_str(m),
-                None => text_norm.push(c),
-            }
             i += 1;
             // "..." as one token
             if c == '.' {
                 while i < n && chars.ch(i) == '.' {
-                    text_norm.push('.');
                     i += 1;
                 }
             }
+            text_norm = Cow::Borrowed(match norm_char(c) {
+                Some(m) => m,
+                None => &text[byte_at(start)..byte_at(i)],
+            });
         }
         if text_norm.is_empty() {
             continue;
@@ -513,7 +581,12 @@ fn tokenize_chars(
         if toks[k].text == "n't" && toks[k - 1].lower().ends_with('n') && toks[k - 1].text.len() > 1
         {
             let prev = &mut toks[k - 1];
-            prev.text.pop();
+            match &mut prev.text {
+                Cow::Borrowed(s) => *s = &s[..s.len() - 1],
+                Cow::Owned(s) => {
+                    s.pop();
+                }
+            }
             // a lower-case form of its own ends in 'n' too (empty: the text is its lower case)
             prev.lower_own.pop();
             prev.end -= 1;
@@ -604,7 +677,7 @@ pub fn is_heading(line: &str) -> bool {
 }
 
 /// Split a paragraph's tokens into sentences.
-pub fn split_sentences(mut tokens: Vec<Token>) -> Vec<Sentence> {
+pub fn split_sentences(mut tokens: Vec<Token<'_>>) -> Vec<Sentence<'_>> {
     // first where sentences start, then the token vector is cut there (each token moves once)
     let mut cuts: Vec<usize> = Vec::new();
     // the current sentence is tokens[cur..]
@@ -618,9 +691,9 @@ pub fn split_sentences(mut tokens: Vec<Token>) -> Vec<Sentence> {
     };
     for k in 0..tokens.len() {
         let t = &tokens[k];
-        let is_final = matches!(t.text.as_str(), "." | "!" | "?" | "...");
+        let is_final = matches!(&*t.text, "." | "!" | "?" | "...");
         // a quote right after the period closes the sentence; one after a space opens the next
-        let closes = pending_end && matches!(t.text.as_str(), "\"" | "'" | ")") && !t.space_before;
+        let closes = pending_end && matches!(&*t.text, "\"" | "'" | ")") && !t.space_before;
         if pending_end && !closes {
             // decide whether the sentence really ended before this token
             let starts_upper = t.is_capitalised() || t.kind == TokKind::Number || t.text == "\"";
@@ -639,8 +712,8 @@ pub fn split_sentences(mut tokens: Vec<Token>) -> Vec<Sentence> {
             // sentences follows; we only split on common sentence openers to stay safe.
             if let Some(next) = tokens.get(k + 1) {
                 let last = t;
-                let acronym_end = SENTENCE_OPENERS.contains(&next.text.as_str())
-                    && last.text.matches('.').count() >= 2;
+                let acronym_end =
+                    SENTENCE_OPENERS.contains(&&*next.text) && last.text.matches('.').count() >= 2;
                 // a single capital with a period after a lower-case word is a name ("posted on
                 // X."), not an initial ("Donald J. Trump"), when a capitalised word follows
                 let letter_end = last.text.chars().count() == 2
@@ -694,7 +767,7 @@ const SENTENCE_OPENERS: &[&str] = &[
     "Later",
 ];
 
-fn sentence(toks: Vec<Token>) -> Sentence {
+fn sentence(toks: Vec<Token<'_>>) -> Sentence<'_> {
     let start = toks[0].start;
     let end = toks.last().unwrap().end;
     let cstart = toks[0].cstart;
@@ -709,7 +782,7 @@ fn sentence(toks: Vec<Token>) -> Sentence {
 }
 
 /// All prose sentences of a document.
-pub fn sentences(text: &str, cfg: &TextConfig) -> Vec<Sentence> {
+pub fn sentences<'a>(text: &'a str, cfg: &TextConfig) -> Vec<Sentence<'a>> {
     let mut out = Vec::new();
     for p in paragraphs(text, cfg) {
         if !p.prose {
@@ -743,7 +816,7 @@ mod tests {
     fn words(s: &str) -> Vec<String> {
         tokenize(s, 0, s.len(), 0, &cfg().abbreviations)
             .into_iter()
-            .map(|t| t.text)
+            .map(|t| t.text.into_owned())
             .collect()
     }
 
@@ -769,6 +842,31 @@ mod tests {
     }
 
     #[test]
+    fn tokens_borrow_their_text_unless_normalising_changes_it() {
+        let s = "Pakistan’s “F-16s” – Gen. Smith didn't go; O’Brien's \"U.S.\" talks...";
+        let toks = tokenize(s, 0, s.len(), 0, &cfg().abbreviations);
+        let mut borrowed = 0;
+        for t in &toks {
+            if s[t.start..t.end] == *t.text {
+                assert!(
+                    matches!(t.text, Cow::Borrowed(_)),
+                    "{:?} owns its text",
+                    t.text
+                );
+                borrowed += 1;
+            }
+        }
+        assert!(
+            borrowed >= 12,
+            "{borrowed} of {} tokens borrowed",
+            toks.len()
+        );
+        // a word whose apostrophe is normalised owns its text
+        let obrien = toks.iter().find(|t| t.text == "O'Brien").unwrap();
+        assert!(matches!(obrien.text, Cow::Owned(_)));
+    }
+
+    #[test]
     fn ascii_and_decoded_paths_agree() {
         // ASCII paragraphs are read byte by byte, others through decoded characters
         let c = cfg();
@@ -779,7 +877,7 @@ mod tests {
         ] {
             let key = |t: &Token| {
                 (
-                    t.text.clone(),
+                    t.text.to_string(),
                     t.lower().to_string(),
                     t.kind,
                     t.start,
