@@ -624,19 +624,20 @@ impl<'a> Recognizer<'a> {
             return None;
         }
         let len = self.name_at(toks, i);
-        let words: Vec<&Token> = toks[i..i + len]
-            .iter()
-            .filter(|t| {
-                t.kind == TokKind::Word && t.is_capitalised() && t.text.chars().count() >= 2
-            })
-            .collect();
-        if words.len() < 2
-            || words.len() > 4
-            || words.iter().any(|w| {
-                self.txt(w, cue::NOT_NAME | cue::ORG_CUE)
+        // two to four capitalised words of two letters or more, none a cue word or all capitals
+        let mut words = 0;
+        for w in &toks[i..i + len] {
+            if w.kind == TokKind::Word && w.is_capitalised() && w.text.chars().count() >= 2 {
+                words += 1;
+                if words > 4
+                    || self.txt(w, cue::NOT_NAME | cue::ORG_CUE)
                     || w.text.chars().all(|c| !c.is_lowercase())
-            })
-        {
+                {
+                    return None;
+                }
+            }
+        }
+        if words < 2 {
             return None;
         }
         let end = i + len;

@@ -173,6 +173,16 @@ fn lower_if_differs(text: &str) -> String {
     lower_wide(text)
 }
 
+/// `lower_if_differs` for ASCII text.
+#[inline]
+fn lower_ascii_if_differs(text: &str) -> String {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        text.to_ascii_lowercase()
+    } else {
+        String::new()
+    }
+}
+
 #[inline(never)]
 fn lower_wide(text: &str) -> String {
     let l = text.to_lowercase();
@@ -561,7 +571,12 @@ fn tokenize_chars<'a>(
         if text_norm.is_empty() {
             continue;
         }
-        let lower_own = lower_if_differs(&text_norm);
+        // every token of an ASCII paragraph is ASCII (normalised forms are)
+        let lower_own = if chars.ascii().is_some() {
+            lower_ascii_if_differs(&text_norm)
+        } else {
+            lower_if_differs(&text_norm)
+        };
         toks.push(Token {
             text: text_norm,
             lower_own,
@@ -647,6 +662,15 @@ pub fn is_heading(line: &str) -> bool {
     if line.len() > 400 {
         return false;
     }
+    let last = line.trim_end().chars().last().unwrap_or(' ');
+    let terminal = matches!(
+        last,
+        '.' | '!' | '"' | '\u{201D}' | '\'' | '\u{2019}' | ':' | ';' | ')'
+    );
+    // a line ending as sentences do is prose (a heading ends with a question mark or nothing)
+    if terminal {
+        return false;
+    }
     // words; content words (four letters or more) and the capitalised ones among them
     let (mut words, mut content, mut caps) = (0usize, 0usize, 0usize);
     for w in line.split_whitespace() {
@@ -661,19 +685,8 @@ pub fn is_heading(line: &str) -> bool {
     if words == 0 {
         return true;
     }
-    let last = line.trim_end().chars().last().unwrap_or(' ');
-    let terminal = matches!(
-        last,
-        '.' | '!' | '"' | '\u{201D}' | '\'' | '\u{2019}' | ':' | ';' | ')'
-    );
     let title_case = content > 0 && caps * 10 >= content * 7;
-    if !terminal && last != '?' && words <= 25 {
-        return true;
-    }
-    if title_case && words <= 20 && (last == '?' || !terminal) {
-        return true;
-    }
-    false
+    (last != '?' && words <= 25) || (title_case && words <= 20)
 }
 
 /// Split a paragraph's tokens into sentences.
