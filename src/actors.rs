@@ -5,7 +5,7 @@
 use crate::date::PartialDate;
 use crate::gazetteer::{Actor, AliasKind, Gazetteer};
 use crate::ontology::{Agent, Agents, Cues};
-use crate::text::{TokKind, Token, Words};
+use crate::text::{Abbreviations, TokKind, Token, Words};
 use rustc_hash::FxHashMap;
 use std::collections::HashSet;
 
@@ -184,11 +184,13 @@ pub struct Lexicon {
     flags: Vec<u32>,
     /// Whether `first_person_pronouns` is empty.
     no_first_person: bool,
+    /// The word id of "the" (the article the anaphor and name tests look for).
+    the: u32,
 }
 
 impl Lexicon {
     /// Number every word of the cue sets, role nouns and titles in `words`, and index them.
-    pub fn new(agents: &Agents, cues: &Cues, abbrevs: &HashSet<String>, words: &mut Words) -> Self {
+    pub fn new(agents: &Agents, cues: &Cues, abbrevs: &Abbreviations, words: &mut Words) -> Self {
         let mut nouns = Vec::new();
         let mut titles = Vec::new();
         for (i, a) in agents.agents.iter().enumerate() {
@@ -282,6 +284,7 @@ impl Lexicon {
             .into_iter()
             .map(|(k, l)| (words.add(&k), l))
             .collect();
+        let the = words.add("the");
         let rows = words.rows();
         let mut flags = vec![0u32; rows];
         for (id, bit) in flagged {
@@ -300,6 +303,7 @@ impl Lexicon {
             titles,
             flags,
             no_first_person: cues.first_person_pronouns.is_empty(),
+            the,
         }
     }
 
@@ -321,7 +325,7 @@ fn composite_id(country_actor: &Actor, agent: &Agent) -> String {
     format!("{}.{}", country_actor.id, agent.code)
 }
 
-fn toks_of(s: &str, abbrevs: &HashSet<String>) -> Vec<String> {
+fn toks_of(s: &str, abbrevs: &Abbreviations) -> Vec<String> {
     crate::text::tokenize(s, 0, s.len(), 0, abbrevs)
         .into_iter()
         .map(|t| t.text.into_owned())
@@ -336,6 +340,12 @@ impl<'a> Recognizer<'a> {
     /// Whether the lower-case form of `t` is in one of the cue sets `bits`.
     fn low(&self, t: &Token, bits: u32) -> bool {
         self.lex.is(t.lid, bits)
+    }
+
+    /// Whether `t` is "the" (any case).
+    #[inline]
+    fn is_the(&self, t: &Token) -> bool {
+        t.lid == self.lex.the
     }
 
     /// Whether the text of `t` is in one of the (case-sensitive) cue sets `bits`.
@@ -557,7 +567,7 @@ impl<'a> Recognizer<'a> {
             let joins = match t.lower() {
                 "of" | "for" => {
                     (k + 1 < n && proper(&toks[k + 1]))
-                        || (k + 2 < n && toks[k + 1].lower() == "the" && proper(&toks[k + 2]))
+                        || (k + 2 < n && self.is_the(&toks[k + 1]) && proper(&toks[k + 2]))
                 }
                 "the" => k > i && matches!(toks[k - 1].lower(), "of" | "for"),
                 "-" => k + 1 < n && proper(&toks[k + 1]),
@@ -710,7 +720,7 @@ impl<'a> Recognizer<'a> {
                 i >= 2 && toks[i - 1].text == "-" && self.low(&toks[i - 2], cue::NON_ACTOR_PREFIX);
             // "the country's security forces", "the country": the state the document is about
             if i + 1 < n
-                && toks[i].lower() == "the"
+                && self.is_the(&toks[i])
                 && self.low(&toks[i + 1], cue::COUNTRY_ANAPHOR)
                 && toks.get(i + 2).is_none_or(|t| t.lower() != "of")
             {
@@ -740,7 +750,7 @@ impl<'a> Recognizer<'a> {
             // "the group said", "the bloc's foreign ministers": the organisation or armed group
             // the document is about
             // ("the separatist group": over one modifier of `group_anaphor_modifiers`)
-            let the = toks[i].lower() == "the";
+            let the = self.is_the(&toks[i]);
             let group_at = if !the {
                 None
             } else if i + 1 < n && self.low(&toks[i + 1], cue::GROUP_ANAPHOR) {
@@ -1148,7 +1158,7 @@ impl<'a> Recognizer<'a> {
             if let Some((nl, ai)) = self.noun_at(toks, i) {
                 let k = i + nl;
                 if k + 1 < n && matches!(toks[k].lower(), "from" | "of") {
-                    let k2 = if toks[k + 1].lower() == "the" {
+                    let k2 = if self.is_the(&toks[k + 1]) {
                         k + 2
                     } else {
                         k + 1
@@ -1190,7 +1200,7 @@ impl<'a> Recognizer<'a> {
                     .bare_role_nouns
                     .contains(&join_tokens(&toks[i..i + nl]).to_lowercase())
                     && out.last().is_none_or(|m| m.end < i)
-                    && (i == 0 || !toks[i - 1].is_capitalised() || toks[i - 1].lower() == "the")
+                    && (i == 0 || !toks[i - 1].is_capitalised() || self.is_the(&toks[i - 1]))
             }) {
                 if let Some(state) = doc.referent(&out, &["State"], &doc.states_named) {
                     let actor = self.intern_composite(doc, state, ai);

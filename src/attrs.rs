@@ -432,10 +432,10 @@ pub fn format_amount(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
 
     fn toks(s: &str) -> Vec<Token<'_>> {
-        let ab: HashSet<String> = ["sep.", "jan."].iter().map(|s| s.to_string()).collect();
+        let ab: crate::text::Abbreviations =
+            ["sep.", "jan."].iter().map(|s| s.to_string()).collect();
         crate::text::tokenize(s, 0, s.len(), 0, &ab)
     }
 

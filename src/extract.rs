@@ -11,7 +11,6 @@ use crate::ontology::{Agents, Cues, Ontology};
 use crate::rules::{load_rules, Rule, SentenceView};
 use crate::text::{sentences, Sentence, TextConfig, Words};
 use serde::Serialize;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Everything loaded from `ontology/`.
@@ -51,7 +50,7 @@ impl Engine {
         let one = |e: DataError| vec![e];
         let ontology = Ontology::load(&dir.join("actorgraph.ttl")).map_err(one)?;
         let cues = Cues::load(&dir.join("cues.toml")).map_err(one)?;
-        let abbrevs: HashSet<String> = cues
+        let abbrevs: crate::text::Abbreviations = cues
             .text
             .abbreviations
             .iter()

@@ -3,7 +3,7 @@
 
 use crate::date::PartialDate;
 use crate::error::{toml_error, DataError};
-use crate::text::{tokenize, Token, Words};
+use crate::text::{tokenize, Abbreviations, Token, Words};
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -179,7 +179,7 @@ impl Gazetteer {
         &mut self,
         path: &Path,
         actor_types: &HashSet<String>,
-        abbrevs: &HashSet<String>,
+        abbrevs: &Abbreviations,
     ) -> Result<(), DataError> {
         if path.is_dir() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(path)
@@ -201,7 +201,7 @@ impl Gazetteer {
         &mut self,
         path: &Path,
         actor_types: &HashSet<String>,
-        abbrevs: &HashSet<String>,
+        abbrevs: &Abbreviations,
     ) -> Result<(), DataError> {
         let src = std::fs::read_to_string(path)
             .map_err(|e| DataError::new(path, 0, format!("cannot read: {e}")))?;
@@ -362,7 +362,7 @@ impl Gazetteer {
         alias: &str,
         kind: AliasKind,
         validity: Option<Validity>,
-        abbrevs: &HashSet<String>,
+        abbrevs: &Abbreviations,
     ) {
         let alias = alias.trim();
         if alias.is_empty() {
@@ -456,7 +456,7 @@ impl Gazetteer {
         actor: usize,
         alias: &str,
         validity: Option<Validity>,
-        abbrevs: &HashSet<String>,
+        abbrevs: &Abbreviations,
     ) {
         let toks: Vec<String> = tokenize(alias, 0, alias.len(), 0, abbrevs)
             .into_iter()

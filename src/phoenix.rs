@@ -15,7 +15,6 @@
 use crate::date::PartialDate;
 use crate::error::DataError;
 use crate::gazetteer::{Actor, Gazetteer, Validity};
-use std::collections::HashSet;
 use std::path::Path;
 
 /// Does the file look like a Phoenix dictionary (not TOML)?
@@ -161,7 +160,11 @@ struct Entry {
 }
 
 /// Load a Phoenix dictionary into the gazetteer. Returns the number of entries read.
-pub fn load(g: &mut Gazetteer, path: &Path, abbrevs: &HashSet<String>) -> Result<usize, DataError> {
+pub fn load(
+    g: &mut Gazetteer,
+    path: &Path,
+    abbrevs: &crate::text::Abbreviations,
+) -> Result<usize, DataError> {
     let bytes =
         std::fs::read(path).map_err(|e| DataError::new(path, 0, format!("cannot read: {e}")))?;
     let src = String::from_utf8_lossy(&bytes);
@@ -311,18 +314,18 @@ mod tests {
         let f = dir.join("d.txt");
         std::fs::write(&f, "# c\nAFGHANISTAN_  [AFG]\n+AFGHAN_\n+KABUL_\n\nZAHIR_SHAH_ # x\n\t[AFGELI 320101-331108]\n\t[AFGGOV 331108-730717]\nUN_ [IGOUNO]\nU.N._\n").unwrap();
         let mut g = Gazetteer::default();
-        let n = load(&mut g, &f, &HashSet::new()).unwrap();
+        let n = load(&mut g, &f, &Default::default()).unwrap();
         assert_eq!(n, 4);
         assert_eq!(g.get("phoenix:IGOUNO").unwrap().kind, "IGO");
         assert_eq!(g.get("phoenix:ZAHIR_SHAH").unwrap().kind, "Person");
         std::fs::write(&f, "FOO_ [AFG 99]\nBAR_ [AFG >20070101]\n").unwrap();
         let mut g = Gazetteer::default();
-        load(&mut g, &f, &HashSet::new()).unwrap();
+        load(&mut g, &f, &Default::default()).unwrap();
         assert_eq!(g.warnings.len(), 1);
         assert_eq!(g.warnings[0].line, 1);
         assert!(g.warnings[0].msg.contains("date restriction"));
         std::fs::write(&f, "+SYNONYM_FIRST\n").unwrap();
-        let e = load(&mut Gazetteer::default(), &f, &HashSet::new()).unwrap_err();
+        let e = load(&mut Gazetteer::default(), &f, &Default::default()).unwrap_err();
         assert_eq!(
             (e.line, e.msg.as_str()),
             (1, "synonym (+NAME) before any entry")

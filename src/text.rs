@@ -6,7 +6,6 @@
 
 use regex::Regex;
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 /// What a token is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,11 +76,14 @@ impl Sentence<'_> {
     }
 }
 
+/// Lower-case abbreviations with their final period, looked up once per word before a period.
+pub type Abbreviations = rustc_hash::FxHashSet<String>;
+
 /// Settings for splitting text: abbreviations, boilerplate lines. Loaded from `ontology/cues.toml`.
 #[derive(Debug, Clone, Default)]
 pub struct TextConfig {
     /// Lower-case abbreviations with their final period ("gen.", "sep.", "sgt.").
-    pub abbreviations: HashSet<String>,
+    pub abbreviations: Abbreviations,
     /// Lines matching any of these yield no edges.
     pub boilerplate: Vec<Regex>,
     /// The words the engine looks tokens up by; `sentences` gives each token their ids.
@@ -205,7 +207,7 @@ fn norm_char(c: char) -> Option<&'static str> {
 
 /// Whether `w` with a period is one of `abbrevs` (lower-case); short ASCII words are lower-cased on
 /// the stack.
-fn is_abbreviation(w: &str, abbrevs: &HashSet<String>) -> bool {
+fn is_abbreviation(w: &str, abbrevs: &Abbreviations) -> bool {
     let mut buf = [0u8; 16];
     if w.is_ascii() && w.len() < buf.len() {
         let l = w.len();
@@ -333,7 +335,7 @@ pub fn tokenize<'a>(
     from: usize,
     to: usize,
     cbase: usize,
-    abbrevs: &HashSet<String>,
+    abbrevs: &Abbreviations,
 ) -> Vec<Token<'a>> {
     let s = &text[from..to];
     if s.is_ascii() {
@@ -360,7 +362,7 @@ fn tokenize_chars<'a>(
     from: usize,
     to: usize,
     cbase: usize,
-    abbrevs: &HashSet<String>,
+    abbrevs: &Abbreviations,
     chars: impl CharSeq,
 ) -> Vec<Token<'a>> {
     let s = &text[from..to];
@@ -813,7 +815,7 @@ mod tests {
     use super::*;
 
     fn cfg() -> TextConfig {
-        let abbrevs: HashSet<String> = [
+        let abbrevs: Abbreviations = [
             "gen.", "sep.", "sgt.", "lt.", "mr.", "dr.", "jan.", "feb.", "col.", "st.",
         ]
         .iter()
