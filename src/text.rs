@@ -242,6 +242,20 @@ const ASCII_WORD: [bool; 256] = {
     t
 };
 
+/// `ASCII_WORD` as classes for a scan that also notes upper case: 0 not a word byte, 1 a word
+/// byte, 3 an upper-case letter.
+const ASCII_WORD_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        if ASCII_WORD[b] {
+            t[b] = if (b as u8).is_ascii_uppercase() { 3 } else { 1 };
+        }
+        b += 1;
+    }
+    t
+};
+
 /// The ASCII bytes that separate tokens (`is_space`): whitespace and control characters.
 const ASCII_SPACE: [bool; 128] = {
     let mut t = [false; 128];
@@ -370,6 +384,8 @@ fn tokenize_chars<'a>(
     let mut toks: Vec<Token> = Vec::with_capacity(s.len() / 5 + 4);
     let mut i = 0;
     let mut space = true;
+    // whether an "n't" token was made (the fix-up below is needed)
+    let mut any_nt = false;
     let byte_at = |k: usize| if k < n { from + chars.off(k) } else { to };
     while i < n {
         let c = chars.ch(i);
@@ -381,6 +397,8 @@ fn tokenize_chars<'a>(
         let start = i;
         let mut kind = TokKind::Punct;
         let mut text_norm: Cow<'a, str>;
+        // whether the token has an upper-case letter, when the ASCII word scan saw it whole
+        let mut upper: Option<bool> = None;
         if is_word_char(c) {
             // Acronym with periods: U.S., U.N., D.C.
             let mut j = i;
@@ -399,11 +417,18 @@ fn tokenize_chars<'a>(
             } else {
                 let numeric = c.is_ascii_digit();
                 // ASCII letters, digits and '_' are word characters: skip them byte by byte
+                let mut scanned = None;
                 if let Some(b) = chars.ascii() {
-                    i += b[i..n]
-                        .iter()
-                        .position(|&c| !ASCII_WORD[c as usize])
-                        .unwrap_or(n - i);
+                    let mut class = 0;
+                    for &c in &b[i..n] {
+                        let k = ASCII_WORD_CLASS[c as usize];
+                        if k == 0 {
+                            break;
+                        }
+                        class |= k;
+                        i += 1;
+                    }
+                    scanned = Some((i, class & 2 != 0));
                 }
                 while i < n {
                     let ch = chars.ch(i);
@@ -438,10 +463,13 @@ fn tokenize_chars<'a>(
                     }
                 }
                 let end = i;
-                // room for the period of an abbreviation
+                upper = scanned.and_then(|(e, u)| (e == end).then_some(u));
                 let raw = &text[byte_at(start)..byte_at(end)];
                 // no ASCII character of a word or number is normalised
-                text_norm = if raw.is_ascii() || !raw.chars().any(|ch| norm_char(ch).is_some()) {
+                text_norm = if chars.ascii().is_some()
+                    || raw.is_ascii()
+                    || !raw.chars().any(|ch| norm_char(ch).is_some())
+                {
                     Cow::Borrowed(raw)
                 } else {
                     Cow::Owned(
@@ -519,6 +547,7 @@ fn tokenize_chars<'a>(
             {
                 // handled by the n't split above: the previous token lost its "n"
                 text_norm = Cow::Borrowed("n't");
+                any_nt = true;
                 kind = TokKind::Word;
                 i = j;
             } else if !toks.is_empty()
@@ -574,10 +603,11 @@ fn tokenize_chars<'a>(
             continue;
         }
         // every token of an ASCII paragraph is ASCII (normalised forms are)
-        let lower_own = if chars.ascii().is_some() {
-            lower_ascii_if_differs(&text_norm)
-        } else {
-            lower_if_differs(&text_norm)
+        let lower_own = match upper {
+            Some(false) => String::new(),
+            Some(true) => text_norm.to_ascii_lowercase(),
+            None if chars.ascii().is_some() => lower_ascii_if_differs(&text_norm),
+            None => lower_if_differs(&text_norm),
         };
         toks.push(Token {
             text: text_norm,
@@ -594,7 +624,8 @@ fn tokenize_chars<'a>(
         space = false;
     }
     // n't fix-up: "didn" + "n't" -> "did" + "n't"
-    for k in 1..toks.len() {
+    let fix_from = if any_nt { 1 } else { toks.len() };
+    for k in fix_from..toks.len() {
         if toks[k].text == "n't" && toks[k - 1].lower().ends_with('n') && toks[k - 1].text.len() > 1
         {
             let prev = &mut toks[k - 1];
