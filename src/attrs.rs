@@ -111,13 +111,19 @@ fn short_day_number(t: &Token) -> Option<u32> {
     day_number(t)
 }
 
+/// `s.trim_end_matches(suffix)` without building a substring searcher.
+fn trim_all<'s>(mut s: &'s str, suffix: &str) -> &'s str {
+    while let Some(r) = s.strip_suffix(suffix) {
+        s = r;
+    }
+    s
+}
+
 fn day_number(t: &Token) -> Option<u32> {
-    let s = t
-        .lower()
-        .trim_end_matches("st")
-        .trim_end_matches("nd")
-        .trim_end_matches("rd")
-        .trim_end_matches("th");
+    let s = trim_all(
+        trim_all(trim_all(trim_all(t.lower(), "st"), "nd"), "rd"),
+        "th",
+    );
     if t.kind != TokKind::Number && !t.lower().chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -313,17 +319,23 @@ fn number_of(t: &Token) -> Option<(f64, f64)> {
     if !t.text.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return None;
     }
-    let digits: String = t
+    // digits, '.' and ',' are one byte each
+    let len = t
         .text
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
-        .collect();
-    let suffix = t.lower()[digits.len()..].to_string();
-    let v: f64 = digits.replace(',', "").parse().ok()?;
+        .bytes()
+        .take_while(|c| c.is_ascii_digit() || *c == b'.' || *c == b',')
+        .count();
+    let digits = &t.text[..len];
+    let suffix = &t.lower()[len..];
+    let v: f64 = if digits.contains(',') {
+        digits.replace(',', "").parse().ok()?
+    } else {
+        digits.parse().ok()?
+    };
     if suffix.is_empty() {
         return Some((v, 1.0));
     }
-    scale_of(&suffix).map(|s| (v, s))
+    scale_of(suffix).map(|s| (v, s))
 }
 
 /// All money amounts of a sentence.
