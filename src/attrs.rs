@@ -120,10 +120,9 @@ fn trim_all<'s>(mut s: &'s str, suffix: &str) -> &'s str {
 }
 
 fn day_number(t: &Token) -> Option<u32> {
-    let s = trim_all(
-        trim_all(trim_all(trim_all(t.lower(), "st"), "nd"), "rd"),
-        "th",
-    );
+    let s = ["st", "nd", "rd", "th"]
+        .iter()
+        .fold(t.lower(), |s, suffix| trim_all(s, suffix));
     if t.kind != TokKind::Number && !t.lower().chars().next().is_some_and(|c| c.is_ascii_digit()) {
         return None;
     }
