@@ -453,8 +453,8 @@ impl<'a> Recognizer<'a> {
         if let Some(&i) = doc.by_id.get(&id) {
             return i;
         }
-        let ca = doc.actors[state].clone();
-        doc.intern(self.composite(&ca, &self.agents.agents[agent_i]))
+        let a = self.composite(&doc.actors[state], &self.agents.agents[agent_i]);
+        doc.intern(a)
     }
 
     fn composite(&self, country_actor: &Actor, agent: &Agent) -> Actor {
@@ -1599,13 +1599,18 @@ pub fn join_tokens(toks: &[Token]) -> String {
 }
 
 fn slug(s: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
         }
     }
-    out.trim_end_matches('-').to_string()
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
 }
