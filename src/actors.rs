@@ -7,7 +7,6 @@ use crate::gazetteer::{Actor, AliasKind, Gazetteer};
 use crate::ontology::{Agent, Agents, Cues};
 use crate::text::{Abbreviations, TokKind, Token, Words};
 use rustc_hash::FxHashMap;
-use std::collections::HashSet;
 
 /// The syntactic role of a mention, as far as word order tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1196,11 +1195,12 @@ impl<'a> Recognizer<'a> {
             // "police", "security forces" with no country word: the country of the sentence or
             // of the document (`bare_role_nouns` in agents.toml)
             if let Some((nl, ai)) = self.noun_at(toks, i).filter(|&(nl, _)| {
-                self.agents
-                    .bare_role_nouns
-                    .contains(&join_tokens(&toks[i..i + nl]).to_lowercase())
-                    && out.last().is_none_or(|m| m.end < i)
+                out.last().is_none_or(|m| m.end < i)
                     && (i == 0 || !toks[i - 1].is_capitalised() || self.is_the(&toks[i - 1]))
+                    && self
+                        .agents
+                        .bare_role_nouns
+                        .contains(&join_tokens(&toks[i..i + nl]).to_lowercase())
             }) {
                 if let Some(state) = doc.referent(&out, &["State"], &doc.states_named) {
                     let actor = self.intern_composite(doc, state, ai);
@@ -1256,16 +1256,18 @@ impl<'a> Recognizer<'a> {
                 .any(|&(s, e)| s <= m.start && m.end <= e && (s, e) != (m.start, m.end))
         });
         // an acronym joined to a capitalised non-actor word names something else ("CIS-MOA")
-        let starts: HashSet<usize> = out.iter().map(|m| m.start).collect();
+        let starts: Vec<usize> = out.iter().map(|m| m.start).collect();
         out.retain(|m| {
             let next_cap = m.end + 1 < n
                 && toks[m.end].text == "-"
                 && toks[m.end + 1].is_capitalised()
                 && !starts.contains(&(m.end + 1));
-            let acronym = toks[m.start..m.end]
-                .iter()
-                .all(|t| !t.text.chars().any(|c| c.is_lowercase()));
-            !(next_cap && acronym)
+            let acronym = || {
+                toks[m.start..m.end]
+                    .iter()
+                    .all(|t| !t.text.chars().any(|c| c.is_lowercase()))
+            };
+            !(next_cap && acronym())
         });
         self.assign_roles(toks, &mut out);
         self.add_pronouns(toks, &mut out, doc.last_person, &doc.actors);

@@ -118,6 +118,8 @@ impl Validity {
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub tokens: Vec<String>,
+    /// The word ids (`text::Words`) of `tokens`, set by `Gazetteer::number_words`.
+    pub ids: Vec<u32>,
     pub actor: usize,
     pub kind: AliasKind,
     pub validity: Option<Validity>,
@@ -423,6 +425,7 @@ impl Gazetteer {
         for v in variants {
             let e = Entry {
                 tokens: v.clone(),
+                ids: Vec::new(),
                 actor,
                 kind,
                 validity: validity.clone(),
@@ -471,6 +474,7 @@ impl Gazetteer {
         }
         list.push(Entry {
             tokens: toks,
+            ids: Vec::new(),
             actor,
             kind: AliasKind::Name,
             validity,
@@ -484,9 +488,12 @@ impl Gazetteer {
         }
     }
 
-    /// Number the first tokens of the aliases in `words`, so that tokens numbered by it are
-    /// looked up by id; call after `finish`.
+    /// Number the tokens of the aliases in `words`, so that tokens numbered by it are looked up
+    /// and compared by id; call after `finish`.
     pub fn number_words(&mut self, words: &mut Words) {
+        for e in self.lists.iter_mut().flatten() {
+            e.ids = e.tokens.iter().map(|w| words.add(w)).collect();
+        }
         let exact: Vec<(u32, u32)> = self.index.iter().map(|(w, &r)| (words.add(w), r)).collect();
         let ci: Vec<(u32, u32)> = self
             .ci_index
@@ -569,10 +576,17 @@ impl Gazetteer {
             for e in list {
                 let n = e.tokens.len();
                 if i + n <= tokens.len()
-                    && e.tokens
-                        .iter()
-                        .zip(&tokens[i..i + n])
-                        .all(|(a, t)| *a == t.text)
+                    && (if self.numbered {
+                        e.ids
+                            .iter()
+                            .zip(&tokens[i..i + n])
+                            .all(|(&a, t)| a == t.tid)
+                    } else {
+                        e.tokens
+                            .iter()
+                            .zip(&tokens[i..i + n])
+                            .all(|(a, t)| *a == t.text)
+                    })
                     && valid(e)
                 {
                     best = Some((e, n));
@@ -592,10 +606,17 @@ impl Gazetteer {
                     break;
                 }
                 if i + n <= tokens.len()
-                    && e.tokens
-                        .iter()
-                        .zip(&tokens[i..i + n])
-                        .all(|(a, t)| *a == t.lower())
+                    && (if self.numbered {
+                        e.ids
+                            .iter()
+                            .zip(&tokens[i..i + n])
+                            .all(|(&a, t)| a == t.lid)
+                    } else {
+                        e.tokens
+                            .iter()
+                            .zip(&tokens[i..i + n])
+                            .all(|(a, t)| *a == t.lower())
+                    })
                     && valid(e)
                 {
                     best = Some((e, n));
