@@ -929,7 +929,7 @@ impl<'a> SentenceView<'a> {
         let has_start = |p: usize| start_at[p + 1] > start_at[p];
         let slot_start: Vec<bool> = (0..n)
             .map(|p| {
-                has_start(p) || (matches!(toks[p].lower(), "the" | "a" | "an") && has_start(p + 1))
+                has_start(p) || (has_start(p + 1) && matches!(toks[p].lower(), "the" | "a" | "an"))
             })
             .collect();
         let slot_starts = (0..n).filter(|&p| slot_start[p]).collect();
