@@ -360,7 +360,6 @@ impl Engine {
                     continue;
                 }
                 let rt = &self.ontology.relations[&rule.relation];
-                let trigger = m.words.first().copied().unwrap_or(m.start);
                 let negated = self.negated(toks, &m, mentions);
                 let modality = self.modality(toks, m.start, m.end);
                 let date = nearest(
@@ -383,7 +382,6 @@ impl Engine {
                     .unwrap_or_default();
                 let confidence =
                     (rule.confidence * ms.confidence.min(mt.confidence) * 100.0).round() / 100.0;
-                let _ = trigger;
                 let (src, tgt) = (ms.actor, mt.actor);
                 let edge = Edge {
                     doc: doc.id.clone(),
@@ -416,7 +414,6 @@ impl Engine {
                 pending.push(Pending { edge, src, tgt });
             }
         }
-        let _ = MentionKind::Name;
     }
 
     /// Titled persons with a leader title lead the country named before the title, or the
