@@ -326,9 +326,9 @@ impl Engine {
             let expanded: Vec<(crate::rules::Match, usize, usize)> = found
                 .into_iter()
                 .flat_map(|m| {
-                    let modifiers = &self.agents.title_modifiers;
-                    let srcs = conjuncts(toks, mentions, m.src, modifiers);
-                    let tgts = conjuncts(toks, mentions, m.tgt, modifiers);
+                    let (lists, modifiers) = (&self.cues.lists, &self.agents.title_modifiers);
+                    let srcs = conjuncts(toks, mentions, m.src, lists, modifiers);
+                    let tgts = conjuncts(toks, mentions, m.tgt, lists, modifiers);
                     if srcs.contains(&m.tgt) {
                         // source and target coordinated ("WFP and the ministry"): only a pattern
                         // with a word of its own between them ("@src and @tgt clashed") relates them
@@ -552,15 +552,17 @@ impl Engine {
 }
 
 /// A mention and the mentions coordinated with it ("Mexico, Canada and China"): neighbours
-/// separated only by commas, "and", "or" and articles, in a list that has an "and"/"or" (a comma
-/// alone is an apposition or a clause boundary, not a list).
+/// separated only by commas, conjunctions and fillers (`[lists]` in `cues.toml`), in a list that
+/// has a conjunction (a comma alone is an apposition or a clause boundary, not a list).
 fn conjuncts(
     toks: &[crate::text::Token],
     mentions: &[Mention],
     k: usize,
+    lists: &crate::ontology::ListCues,
     modifiers: &rustc_hash::FxHashSet<String>,
 ) -> Vec<usize> {
-    // 0 = no join, 1 = comma join, 2 = and/or join, 3 = "along with" join (the list goes on:
+    let has = |set: &[String], w: &str| set.iter().any(|x| x == w);
+    // 0 = no join, 1 = comma join, 2 = conjunction join, 3 = continuer join (the list goes on:
     // "the United States, along with Britain and France,")
     let join = |a: usize, b: usize| -> u8 {
         let (e, s) = (mentions[a].end, mentions[b].start);
@@ -568,33 +570,34 @@ fn conjuncts(
             return 0;
         }
         let between = &toks[e..s];
-        let words: Vec<&str> = between
-            .iter()
-            .filter(|t| !matches!(t.lower(), "," | "the"))
-            .map(|t| t.lower())
-            .collect();
-        if between.first().is_some_and(|t| t.text == ",")
-            && matches!(
-                words.as_slice(),
-                ["along", "with"] | ["together", "with"] | ["as", "well", "as"]
-            )
-        {
-            return 3;
+        if between.first().is_some_and(|t| t.text == ",") {
+            let words = between
+                .iter()
+                .map(|t| t.lower())
+                .filter(|&w| w != "," && !has(&lists.fillers, w));
+            if lists
+                .continuers
+                .iter()
+                .any(|c| c.split_whitespace().eq(words.clone()))
+            {
+                return 3;
+            }
         }
         if s - e > 3 {
             return 0;
         }
+        let conjunction = |t: &&crate::text::Token| has(&lists.conjunctions, t.lower());
         if !between.iter().all(|t| {
-            matches!(t.lower(), "," | "and" | "or" | "the" | "its") || modifiers.contains(t.lower())
+            t.text == ","
+                || conjunction(&t)
+                || has(&lists.fillers, t.lower())
+                || modifiers.contains(t.lower())
         }) {
             return 0;
         }
-        if between
-            .iter()
-            .any(|t| t.lower() == "and" || t.lower() == "or")
-        {
+        if between.iter().any(|t| conjunction(&t)) {
             2
-        } else if between.iter().any(|t| t.lower() == ",") {
+        } else if between.iter().any(|t| t.text == ",") {
             1
         } else {
             0

@@ -361,6 +361,9 @@ pub struct Cues {
     pub negation: NegationCues,
     pub modality: ModalityCues,
     pub money: MoneyCues,
+    /// Coordinated actors ("tariffs on Mexico, Canada and China": an edge for each).
+    #[serde(default)]
+    pub lists: ListCues,
     /// Prepositions: an actor right after one is not a clause subject.
     pub prepositions: Vec<String>,
     /// Words that introduce a relative clause after `ACTOR ,` ("which", "who").
@@ -429,6 +432,21 @@ pub struct ModalityCues {
     pub claimed: Vec<String>,
     pub hypothetical: Vec<String>,
     pub pledged: Vec<String>,
+}
+
+/// The words of a list of actors (`[lists]` in `cues.toml`), lower-case.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ListCues {
+    /// Words that join the last conjunct ("and", "or"): a list needs one (commas alone are
+    /// appositions or clause boundaries).
+    pub conjunctions: Vec<String>,
+    /// Words that may also stand between two conjuncts, besides commas, conjunctions and title
+    /// modifiers ("the", "its").
+    pub fillers: Vec<String>,
+    /// Phrases that, after a comma, carry a list on past its conjunction ("the United States,
+    /// along with Britain and France,"); fillers inside them are skipped.
+    pub continuers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -340,6 +340,38 @@ fn coordinated_targets_each_get_an_edge() {
     }
 }
 
+/// The words of a list are data (`[lists]` in cues.toml): without conjunctions there is no list.
+#[test]
+fn list_words_come_from_cues_toml() {
+    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let p = e.unwrap().path();
+            let dest = to.join(p.file_name().unwrap());
+            if p.is_dir() {
+                copy_dir(&p, &dest);
+            } else {
+                std::fs::copy(&p, &dest).unwrap();
+            }
+        }
+    }
+    let dir = tmp("listcues");
+    let o = dir.join("ontology");
+    copy_dir(&root().join("ontology"), &o);
+    let cues = std::fs::read_to_string(o.join("cues.toml")).unwrap();
+    let edited = cues.replace(r#"conjunctions = ["and", "or"]"#, "conjunctions = []");
+    assert_ne!(cues, edited, "cues.toml lists its conjunctions");
+    std::fs::write(o.join("cues.toml"), edited).unwrap();
+    let f = dir.join("s.txt");
+    let text =
+        "Western politicians say Beijing has close ties with Russia, Iran and North Korea.\n";
+    std::fs::write(&f, text).unwrap();
+    let o = run(&["extract", "--ontology", &path_str(&o), &path_str(&f)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.matches("partnerOf").count(), 1, "{out}");
+}
+
 /// Subject pronouns before a verb stand for the sentence's first subject (cues.toml).
 #[test]
 fn subject_pronouns_take_the_first_subject() {
