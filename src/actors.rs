@@ -158,10 +158,11 @@ mod cue {
     pub const PERSON_AFTER_NOUN: u32 = 1 << 19;
     pub const APPOSITION_START: u32 = 1 << 20;
     pub const TITLE_MODIFIER: u32 = 1 << 21;
+    pub const CONJUNCTION: u32 = 1 << 22;
     /// Text as written: `not_name_words`, organisation cue words, `organisation_skip`.
-    pub const NOT_NAME: u32 = 1 << 22;
-    pub const ORG_CUE: u32 = 1 << 23;
-    pub const ORG_SKIP: u32 = 1 << 24;
+    pub const NOT_NAME: u32 = 1 << 23;
+    pub const ORG_CUE: u32 = 1 << 24;
+    pub const ORG_SKIP: u32 = 1 << 25;
 }
 
 /// A role noun or title as a token sequence, with its agent.
@@ -263,6 +264,7 @@ impl Lexicon {
                 agents.title_modifiers.iter().cloned().collect(),
                 TITLE_MODIFIER,
             ),
+            (lower(&cues.lists.conjunctions), CONJUNCTION),
             // text as written
             (agents.not_name_words.iter().cloned().collect(), NOT_NAME),
             (agents.organisation_cues.keys().cloned().collect(), ORG_CUE),
@@ -1329,12 +1331,13 @@ impl<'a> Recognizer<'a> {
                     && t.lower().ends_with("ing")
                     && !t.is_capitalised()
             });
-            // coordination: "Britain and France" share a role, and so do the members of a
-            // list "on Mexico, Canada and China" (a comma joins only when the list goes on)
+            // coordination (`[lists]` in cues.toml): "Britain and France" share a role, and so do
+            // the members of a list "on Mexico, Canada and China" (a comma joins only when the
+            // list goes on)
             let list_goes_on = self.object_list_goes_on(toks, out, k);
-            let coordinated = prev.is_some_and(|t| {
-                t.lower() == "and" || t.lower() == "or" || (t.text == "," && list_goes_on)
-            }) && k > 0
+            let coordinated = prev
+                .is_some_and(|t| self.low(t, cue::CONJUNCTION) || (t.text == "," && list_goes_on))
+                && k > 0
                 && out[k - 1].end + 1 == p;
             // an actor followed by a verb is a clause subject, even after "after", "as", "while"
             let next = toks.get(m.end);
@@ -1380,17 +1383,13 @@ impl<'a> Recognizer<'a> {
         loop {
             let e = out[cur].end;
             let Some(sep) = toks.get(e) else { return false };
-            let is_and = matches!(sep.lower(), "and" | "or");
+            let is_and = self.low(sep, cue::CONJUNCTION);
             if sep.text != "," && !is_and {
                 return false;
             }
             // the next conjunct, over ", and" and an article
             let mut p = e + 1;
-            if !is_and
-                && toks
-                    .get(p)
-                    .is_some_and(|t| matches!(t.lower(), "and" | "or"))
-            {
+            if !is_and && toks.get(p).is_some_and(|t| self.low(t, cue::CONJUNCTION)) {
                 p += 1;
             }
             let ended_with_and = is_and || p == e + 2;
