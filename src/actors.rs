@@ -349,6 +349,27 @@ impl<'a> Recognizer<'a> {
         t.lid == self.lex.the
     }
 
+    /// Whether a mention can start at `t`: every branch of `mentions` needs a capitalised token,
+    /// "the", or the first word of a title, role noun or alias there.
+    #[inline]
+    fn may_start_mention(&self, t: &Token) -> bool {
+        let starts = |id: u32| {
+            id == self.lex.the
+                || self
+                    .lex
+                    .titles
+                    .get(id as usize)
+                    .is_some_and(|l| !l.is_empty())
+                || self
+                    .lex
+                    .nouns
+                    .get(id as usize)
+                    .is_some_and(|l| !l.is_empty())
+                || self.gaz.may_start_alias(id)
+        };
+        t.is_capitalised() || starts(t.lid) || (t.tid != t.lid && starts(t.tid))
+    }
+
     /// Whether the text of `t` is in one of the (case-sensitive) cue sets `bits`.
     fn txt(&self, t: &Token, bits: u32) -> bool {
         self.lex.is(t.tid, bits)
@@ -716,6 +737,11 @@ impl<'a> Recognizer<'a> {
         let n = toks.len();
         let mut i = 0;
         while i < n {
+            // most words start nothing (the branches below all test for one of these)
+            if !self.may_start_mention(&toks[i]) {
+                i += 1;
+                continue;
+            }
             // "anti-China", "pro-Russian": not the actor acting
             let prefixed =
                 i >= 2 && toks[i - 1].text == "-" && self.low(&toks[i - 2], cue::NON_ACTOR_PREFIX);

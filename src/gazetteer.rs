@@ -542,6 +542,15 @@ impl Gazetteer {
         i
     }
 
+    /// Whether an alias may start with the word of id `id` (as written or in lower case); true
+    /// for every word before `number_words`.
+    #[inline]
+    pub fn may_start_alias(&self, id: u32) -> bool {
+        !self.numbered
+            || self.by_tid.get(id as usize).is_some_and(|&r| r != 0)
+            || self.by_lid.get(id as usize).is_some_and(|&r| r != 0)
+    }
+
     /// Longest alias starting at token `i` valid at `date` (exact-case entries win ties).
     #[inline]
     pub fn longest_match<'a>(
