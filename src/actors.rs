@@ -163,6 +163,9 @@ mod cue {
     pub const NOT_NAME: u32 = 1 << 23;
     pub const ORG_CUE: u32 = 1 << 24;
     pub const ORG_SKIP: u32 = 1 << 25;
+    /// Not a cue set: "the", and the first words of titles, role nouns and aliases (as written
+    /// or in lower case), where a mention can start (`Lexicon::index_mention_starts`).
+    pub const MENTION_START: u32 = 1 << 26;
 }
 
 /// A role noun or title as a token sequence, with its agent.
@@ -186,6 +189,8 @@ pub struct Lexicon {
     no_first_person: bool,
     /// The word id of "the" (the article the anaphor and name tests look for).
     the: u32,
+    /// Whether `cue::MENTION_START` is set (`index_mention_starts`).
+    starts_indexed: bool,
 }
 
 impl Lexicon {
@@ -305,7 +310,25 @@ impl Lexicon {
             flags,
             no_first_person: cues.first_person_pronouns.is_empty(),
             the,
+            starts_indexed: false,
         }
+    }
+
+    /// Mark the words a mention can start with (`cue::MENTION_START`): "the", the first words of
+    /// titles and role nouns, and those of the gazetteer's aliases; call after
+    /// `Gazetteer::number_words`.
+    pub fn index_mention_starts(&mut self, gaz: &Gazetteer, words: &Words) {
+        self.flags.resize(words.rows(), 0);
+        for (id, f) in self.flags.iter_mut().enumerate() {
+            if id == self.the as usize
+                || self.titles.get(id).is_some_and(|l| !l.is_empty())
+                || self.nouns.get(id).is_some_and(|l| !l.is_empty())
+                || gaz.may_start_alias(id as u32)
+            {
+                *f |= cue::MENTION_START;
+            }
+        }
+        self.starts_indexed = true;
     }
 
     /// Whether the word with id `id` is in one of the cue sets `bits`.
@@ -353,21 +376,10 @@ impl<'a> Recognizer<'a> {
     /// "the", or the first word of a title, role noun or alias there.
     #[inline]
     fn may_start_mention(&self, t: &Token) -> bool {
-        let starts = |id: u32| {
-            id == self.lex.the
-                || self
-                    .lex
-                    .titles
-                    .get(id as usize)
-                    .is_some_and(|l| !l.is_empty())
-                || self
-                    .lex
-                    .nouns
-                    .get(id as usize)
-                    .is_some_and(|l| !l.is_empty())
-                || self.gaz.may_start_alias(id)
-        };
-        t.is_capitalised() || starts(t.lid) || (t.tid != t.lid && starts(t.tid))
+        !self.lex.starts_indexed
+            || t.is_capitalised()
+            || self.low(t, cue::MENTION_START)
+            || self.txt(t, cue::MENTION_START)
     }
 
     /// Whether the text of `t` is in one of the (case-sensitive) cue sets `bits`.

@@ -81,8 +81,9 @@ impl Engine {
         let (rules, mut vocab) = load_rules(&dir.join("rules"), &ontology)?;
         let rule_index = crate::rules::RuleIndex::new(&rules, &vocab);
         let mut words = Words::default();
-        let lexicon = Lexicon::new(&agents, &cues, &abbrevs, &mut words);
+        let mut lexicon = Lexicon::new(&agents, &cues, &abbrevs, &mut words);
         gazetteer.number_words(&mut words);
+        lexicon.index_mention_starts(&gazetteer, &words);
         vocab.number_words(&mut words);
         let text = TextConfig {
             abbreviations: abbrevs,
