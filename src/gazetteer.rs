@@ -125,6 +125,22 @@ pub struct Entry {
     pub validity: Option<Validity>,
 }
 
+impl Entry {
+    /// Whether the alias stands at the start of `toks`, compared as written (`exact`, else in
+    /// lower case): by word id once the gazetteer is `numbered`, else by string.
+    fn starts(&self, toks: &[Token], numbered: bool, exact: bool) -> bool {
+        let Some(toks) = toks.get(..self.tokens.len()) else {
+            return false;
+        };
+        match (numbered, exact) {
+            (true, true) => self.ids.iter().zip(toks).all(|(&a, t)| a == t.tid),
+            (true, false) => self.ids.iter().zip(toks).all(|(&a, t)| a == t.lid),
+            (false, true) => self.tokens.iter().zip(toks).all(|(a, t)| *a == t.text),
+            (false, false) => self.tokens.iter().zip(toks).all(|(a, t)| *a == t.lower()),
+        }
+    }
+}
+
 /// Where an alias was declared (for the linter).
 #[derive(Debug, Clone)]
 pub struct AliasSite {
@@ -583,22 +599,8 @@ impl Gazetteer {
         let keyed = self.index_first[first as usize / 64] & (1 << (first % 64)) != 0;
         if let Some(list) = keyed.then(|| self.exact_list(&tokens[i])).flatten() {
             for e in list {
-                let n = e.tokens.len();
-                if i + n <= tokens.len()
-                    && (if self.numbered {
-                        e.ids
-                            .iter()
-                            .zip(&tokens[i..i + n])
-                            .all(|(&a, t)| a == t.tid)
-                    } else {
-                        e.tokens
-                            .iter()
-                            .zip(&tokens[i..i + n])
-                            .all(|(a, t)| *a == t.text)
-                    })
-                    && valid(e)
-                {
-                    best = Some((e, n));
+                if e.starts(&tokens[i..], self.numbered, true) && valid(e) {
+                    best = Some((e, e.tokens.len()));
                     break;
                 }
             }
@@ -614,20 +616,7 @@ impl Gazetteer {
                 if best.is_some_and(|(_, b)| b >= n) {
                     break;
                 }
-                if i + n <= tokens.len()
-                    && (if self.numbered {
-                        e.ids
-                            .iter()
-                            .zip(&tokens[i..i + n])
-                            .all(|(&a, t)| a == t.lid)
-                    } else {
-                        e.tokens
-                            .iter()
-                            .zip(&tokens[i..i + n])
-                            .all(|(a, t)| *a == t.lower())
-                    })
-                    && valid(e)
-                {
+                if e.starts(&tokens[i..], self.numbered, false) && valid(e) {
                     best = Some((e, n));
                     break;
                 }
