@@ -1,0 +1,112 @@
+//! The benchmark runs end to end on a small corpus and reports every measure. No time is
+//! asserted here: speed targets are read from the benchmark's numbers (README), not from tests.
+
+mod common;
+use common::*;
+
+/// The number just before `unit` in `s` ("3377 edges" -> 3377).
+fn number_before(s: &str, unit: &str) -> Option<f64> {
+    let head = &s[..s.find(unit)?];
+    let digits = head
+        .rsplit(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .next()?;
+    digits.parse().ok()
+}
+
+#[test]
+fn bench_reports_every_measure() {
+    let work = tmp("bench");
+    let o = run(&[
+        "bench",
+        "--work",
+        &path_str(&work),
+        "--corpus-mb",
+        "1",
+        "--query-edges",
+        "2000",
+    ]);
+    let out = stdout(&o);
+    let _ = std::fs::remove_dir_all(&work);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("| ")).collect();
+    // a Markdown table of three columns: measure, result, target
+    assert!(rows.len() > 10, "{out}");
+    for r in &rows {
+        assert_eq!(r.matches('|').count(), 4, "a row of three cells: {r}");
+    }
+    let row = |prefix: &str| -> &str {
+        rows.iter()
+            .find(|r| r.starts_with(&format!("| {prefix}")))
+            .unwrap_or_else(|| panic!("no row '{prefix}' in\n{out}"))
+    };
+    let corpus = row("corpus");
+    assert!(
+        number_before(corpus, " MB of text").is_some_and(|mb| mb >= 1.0),
+        "{corpus}"
+    );
+    assert!(number_before(row("start-up"), " ms per process").is_some_and(|ms| ms > 0.0));
+    let one = row("extraction, 1 thread");
+    assert!(
+        number_before(one, " MB/s").is_some_and(|v| v > 0.0),
+        "{one}"
+    );
+    assert!(
+        number_before(one, " sentences/s").is_some_and(|v| v > 0.0),
+        "{one}"
+    );
+    assert!(
+        number_before(one, " edges/s").is_some_and(|v| v > 0.0),
+        "{one}"
+    );
+    let all = rows
+        .iter()
+        .find(|r| r.starts_with("| extraction, ") && r.contains(" threads |"))
+        .unwrap_or_else(|| panic!("no all-cores extraction row in\n{out}"));
+    assert!(all.contains("× one thread"), "{all}");
+    for (what, size) in [
+        ("extract", "small"),
+        ("extract", "large"),
+        ("ingest", "small"),
+        ("ingest", "large"),
+    ] {
+        let r = rows
+            .iter()
+            .find(|r| r.starts_with(&format!("| {what} peak RSS")) && r.contains(size))
+            .unwrap_or_else(|| panic!("no {what} RSS row ({size}) in\n{out}"));
+        assert!(number_before(r, " MiB").is_some_and(|m| m > 0.0), "{r}");
+    }
+    let ingest = row("ingest (extract + write");
+    assert!(
+        number_before(ingest, " documents/s").is_some_and(|v| v > 0.0),
+        "{ingest}"
+    );
+    assert!(
+        number_before(ingest, " quads/s").is_some_and(|v| v > 0.0),
+        "{ingest}"
+    );
+    let store = row("query store |");
+    assert!(
+        number_before(store, " edges").is_some_and(|n| n >= 2000.0),
+        "{store}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("| `actorgraph optimize`")),
+        "{out}"
+    );
+    // every example query, on the store as ingested and compacted, with its latency
+    let queries = std::fs::read_dir(root().join("ontology/queries")).unwrap();
+    let mut n = 0;
+    for q in queries {
+        let name = q.unwrap().file_name().to_string_lossy().into_owned();
+        for state in ["as ingested", "compacted"] {
+            let r = rows
+                .iter()
+                .find(|r| r.starts_with(&format!("| query {name} ")) && r.contains(state))
+                .unwrap_or_else(|| panic!("no row for {name} ({state}) in\n{out}"));
+            assert!(number_before(r, " ms (runs").is_some(), "{r}");
+        }
+        n += 1;
+    }
+    assert!(n >= 5, "the example queries");
+}
