@@ -31,24 +31,7 @@ pub struct BenchOptions {
 fn source_texts(sources: &[PathBuf]) -> Result<Vec<(String, String, Option<String>)>> {
     let mut out = Vec::new();
     for s in sources {
-        if s.extension().is_some_and(|x| x == "tsv") {
-            // SATP: the text is the first column
-            let data = std::fs::read_to_string(s).with_context(|| format!("{}", s.display()))?;
-            for (i, line) in data.lines().enumerate() {
-                let text = line.split('\t').next().unwrap_or("").trim();
-                if !text.is_empty() {
-                    out.push((
-                        format!(
-                            "{}-{i}",
-                            s.file_stem().unwrap_or_default().to_string_lossy()
-                        ),
-                        text.to_string(),
-                        None,
-                    ));
-                }
-            }
-            continue;
-        }
+        // JSONL, text, and SATP .tsv (one incident a row, the text first)
         read_inputs(&[s.display().to_string()], None, |r| {
             if let Ok(d) = r {
                 out.push((d.id, d.text, d.date.map(|x| x.to_string())));

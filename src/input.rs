@@ -59,7 +59,7 @@ fn expand(path: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<InputProblem>)
             } else if p
                 .extension()
                 .and_then(|x| x.to_str())
-                .is_some_and(|x| TEXT_EXT.contains(&x) || x == "jsonl")
+                .is_some_and(|x| TEXT_EXT.contains(&x) || x == "jsonl" || x == "tsv")
             {
                 out.push(p);
             }
@@ -147,12 +147,61 @@ pub fn parse_jsonl_line(
     })
 }
 
-fn is_jsonl(p: &Path) -> bool {
-    p.extension().is_some_and(|x| x == "jsonl" || x == "ndjson")
+/// Files of one document a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineFormat {
+    /// A JSON object a line (`id`, `text`, ...).
+    Jsonl,
+    /// Tab-separated rows whose first column is the text, the others ignored (SATP incident
+    /// summaries: text, then label columns); a row's id is `FILE:LINE`.
+    Tsv,
 }
 
-/// Read all inputs, calling `sink` with each document or problem, in order. Streams JSONL line by
-/// line, so memory does not grow with the corpus.
+impl LineFormat {
+    fn of(p: &Path) -> Option<LineFormat> {
+        match p.extension()?.to_str()? {
+            "jsonl" | "ndjson" => Some(LineFormat::Jsonl),
+            "tsv" => Some(LineFormat::Tsv),
+            _ => None,
+        }
+    }
+    fn name(self) -> &'static str {
+        match self {
+            LineFormat::Jsonl => "JSONL",
+            LineFormat::Tsv => "TSV",
+        }
+    }
+    /// The document of line `place` (`FILE:LINE`).
+    fn parse(
+        self,
+        place: &str,
+        line: &str,
+        default_date: Option<PartialDate>,
+    ) -> Result<Document, InputProblem> {
+        match self {
+            LineFormat::Jsonl => parse_jsonl_line(place, line.trim_end(), default_date),
+            LineFormat::Tsv => {
+                let text = line.split('\t').next().unwrap_or("").trim();
+                if text.is_empty() {
+                    return Err(InputProblem {
+                        place: place.into(),
+                        msg: "a TSV row with no text in its first column".into(),
+                    });
+                }
+                Ok(Document {
+                    id: place.into(),
+                    text: text.into(),
+                    date: default_date,
+                    title: String::new(),
+                    url: String::new(),
+                })
+            }
+        }
+    }
+}
+
+/// Read all inputs, calling `sink` with each document or problem, in order. Streams JSONL and TSV
+/// line by line, so memory does not grow with the corpus.
 pub fn read_inputs(
     paths: &[String],
     default_date: Option<PartialDate>,
@@ -208,8 +257,8 @@ pub fn read_inputs(
         }
         for f in files {
             let place = display_id(&f);
-            if is_jsonl(&f) {
-                read_jsonl_file(&f, &place, default_date, &mut sink);
+            if let Some(format) = LineFormat::of(&f) {
+                read_lines_file(&f, &place, format, default_date, &mut sink);
                 continue;
             }
             match std::fs::read(&f) {
@@ -232,9 +281,10 @@ pub fn read_inputs(
     }
 }
 
-fn read_jsonl_file(
+fn read_lines_file(
     f: &Path,
     place: &str,
+    format: LineFormat,
     default_date: Option<PartialDate>,
     sink: &mut impl FnMut(Result<Document, InputProblem>),
 ) {
@@ -248,7 +298,7 @@ fn read_jsonl_file(
             return;
         }
     };
-    // large reads: fewer system calls per megabyte of JSONL
+    // large reads: fewer system calls per megabyte
     let mut reader = BufReader::with_capacity(1 << 16, file);
     let mut buf = Vec::new();
     let mut lineno = 0;
@@ -275,12 +325,12 @@ fn read_jsonl_file(
         if buf.contains(&0) {
             sink(Err(InputProblem {
                 place: lp,
-                msg: "binary data (NUL bytes) in a JSONL line".into(),
+                msg: format!("binary data (NUL bytes) in a {} line", format.name()),
             }));
             continue;
         }
         match std::str::from_utf8(&buf) {
-            Ok(line) => sink(parse_jsonl_line(&lp, line.trim_end(), default_date)),
+            Ok(line) => sink(format.parse(&lp, line, default_date)),
             Err(e) => sink(Err(InputProblem {
                 place: lp,
                 msg: format!(
@@ -293,7 +343,7 @@ fn read_jsonl_file(
     if !any {
         sink(Err(InputProblem {
             place: place.into(),
-            msg: "empty file (no JSONL lines)".into(),
+            msg: format!("empty file (no {} lines)", format.name()),
         }));
     }
 }

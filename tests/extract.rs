@@ -142,6 +142,47 @@ fn jsonl_and_stdin_inputs() {
     assert!(stdout(&o).contains("allyOf"));
 }
 
+/// TSV (SATP incident summaries: the text, then label columns): one document a row, its id
+/// FILE:LINE, the text from the first column only; a row without text is reported.
+#[test]
+fn tsv_rows_are_documents() {
+    let dir = tmp("tsv");
+    let f = dir.join("incidents.tsv");
+    // voa:8010030 and voa:8011115, with made-up label columns
+    let rows = [
+        "Russian President Vladimir Putin said Thursday that Russia supports the U.S. ceasefire proposal in principle.\tlabel-a\tIraq",
+        "\tlabel-only",
+        "Iraqi Prime Minister Mohammed Shia al-Sudani was first to share word of the successful counterterrorism strike.\tlabel-b\tRussia",
+    ];
+    std::fs::write(&f, rows.join("\n") + "\n").unwrap();
+    let o = run(&["extract", &path_str(&f)]);
+    assert_eq!(o.status.code(), Some(1), "a row without text is bad input");
+    let err = stderr(&o);
+    assert!(
+        err.contains("incidents.tsv:2") && err.contains("no text"),
+        "{err}"
+    );
+    let out = stdout(&o);
+    let docs: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert!(docs.iter().any(|d| d.ends_with("incidents.tsv:1")), "{out}");
+    assert!(docs.iter().any(|d| d.ends_with("incidents.tsv:3")), "{out}");
+    assert!(
+        out.contains("Vladimir Putin,RUS,leaderOf,,Russia,RUS"),
+        "{out}"
+    );
+    assert!(out.contains(",leaderOf,,Iraq,IRQ"), "{out}");
+    // the label columns are not text: no edge of row 1 with Iraq, none of row 3 with Russia
+    for l in out.lines() {
+        assert!(!l.contains("label-"), "{l}");
+        assert!(!(l.contains("tsv:1,") && l.contains("Iraq")), "{l}");
+        assert!(!(l.contains("tsv:3,") && l.contains("Russia")), "{l}");
+    }
+}
+
 #[test]
 fn bad_input_is_reported_and_the_rest_processed() {
     let dir = tmp("bad");
