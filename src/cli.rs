@@ -395,6 +395,12 @@ pub fn extract_all(
 
 /// Run the CLI; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
+    let result = run_command(cli);
+    crate::bench::report_peak_rss();
+    result
+}
+
+fn run_command(cli: Cli) -> Result<i32> {
     match &cli.cmd {
         Cmd::Extract {
             paths,

@@ -110,3 +110,24 @@ fn bench_reports_every_measure() {
     }
     assert!(n >= 5, "the example queries");
 }
+
+/// A process asked for it reports its own peak RSS (the benchmark reads that instead of
+/// `wait4`, which also counts the memory of the spawning process).
+#[test]
+fn peak_rss_is_reported_when_asked() {
+    let with = std::process::Command::new(bin())
+        .args(["rules", "check"])
+        .current_dir(root())
+        .env("ACTORGRAPH_REPORT_PEAK_RSS", "1")
+        .output()
+        .unwrap();
+    let err = stderr(&with);
+    let kib = err
+        .lines()
+        .find_map(|l| l.strip_prefix("actorgraph: peak RSS "))
+        .and_then(|v| v.strip_suffix(" KiB"))
+        .and_then(|v| v.parse::<u64>().ok());
+    assert!(kib.is_some_and(|k| k > 1000), "{err}");
+    let without = run(&["rules", "check"]);
+    assert!(!stderr(&without).contains("peak RSS"));
+}
