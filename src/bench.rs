@@ -120,13 +120,16 @@ fn run_measured(exe: &Path, args: &[String]) -> Result<(Duration, u64, String)> 
     if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) > 1 {
         bail!("{} {} failed: {err}", exe.display(), args.join(" "));
     }
-    let own = err.lines().find_map(|l| {
+    // the report line is the measurement's, not the command's output
+    let (report, rest): (Vec<&str>, Vec<&str>) =
+        err.lines().partition(|l| l.starts_with(PEAK_RSS_LINE));
+    let own = report.first().and_then(|l| {
         l.strip_prefix(PEAK_RSS_LINE)?
             .strip_suffix(" KiB")?
             .parse::<u64>()
             .ok()
     });
-    Ok((wall, own.unwrap_or(ru.ru_maxrss as u64), err))
+    Ok((wall, own.unwrap_or(ru.ru_maxrss as u64), rest.join("\n")))
 }
 
 fn mb(bytes: usize) -> f64 {
