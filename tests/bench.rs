@@ -44,20 +44,17 @@ fn bench_reports_every_measure() {
         number_before(corpus, " MB of text").is_some_and(|mb| mb >= 1.0),
         "{corpus}"
     );
-    assert!(number_before(row("start-up"), " ms per process").is_some_and(|ms| ms > 0.0));
+    let positive = |r: &str, unit: &str| {
+        assert!(
+            number_before(r, unit).is_some_and(|v| v > 0.0),
+            "no{unit} in {r}"
+        );
+    };
+    positive(row("start-up"), " ms per process");
     let one = row("extraction, 1 thread");
-    assert!(
-        number_before(one, " MB/s").is_some_and(|v| v > 0.0),
-        "{one}"
-    );
-    assert!(
-        number_before(one, " sentences/s").is_some_and(|v| v > 0.0),
-        "{one}"
-    );
-    assert!(
-        number_before(one, " edges/s").is_some_and(|v| v > 0.0),
-        "{one}"
-    );
+    for unit in [" MB/s", " sentences/s", " edges/s"] {
+        positive(one, unit);
+    }
     let all = rows
         .iter()
         .find(|r| r.starts_with("| extraction, ") && r.contains(" threads |"))
@@ -73,17 +70,12 @@ fn bench_reports_every_measure() {
             .iter()
             .find(|r| r.starts_with(&format!("| {what} peak RSS")) && r.contains(size))
             .unwrap_or_else(|| panic!("no {what} RSS row ({size}) in\n{out}"));
-        assert!(number_before(r, " MiB").is_some_and(|m| m > 0.0), "{r}");
+        positive(r, " MiB");
     }
     let ingest = row("ingest (extract + write");
-    assert!(
-        number_before(ingest, " documents/s").is_some_and(|v| v > 0.0),
-        "{ingest}"
-    );
-    assert!(
-        number_before(ingest, " quads/s").is_some_and(|v| v > 0.0),
-        "{ingest}"
-    );
+    for unit in [" documents/s", " quads/s"] {
+        positive(ingest, unit);
+    }
     let store = row("query store |");
     assert!(
         number_before(store, " edges").is_some_and(|n| n >= 2000.0),
