@@ -11,17 +11,7 @@ fn sorted_nquads(store: &Path) -> Vec<String> {
 }
 
 fn query_file(store: &Path, q: &Path) -> String {
-    let o = run(&[
-        "query",
-        "-f",
-        q.to_str().unwrap(),
-        "--store",
-        store.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    stdout(&o)
+    query_store(store, &["-f", &path_str(q)], "csv")
 }
 
 #[test]

@@ -16,16 +16,7 @@ fn ingest(store: &Path, paths: &[&str]) -> std::process::Output {
 }
 
 fn query(store: &Path, q: &str, format: &str) -> String {
-    let o = run(&[
-        "query",
-        q,
-        "--store",
-        store.to_str().unwrap(),
-        "--format",
-        format,
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    stdout(&o)
+    query_store(store, &[q], format)
 }
 
 #[test]

@@ -49,6 +49,17 @@ pub fn path_str(p: &Path) -> String {
     p.display().to_string()
 }
 
+/// The answer of `actorgraph query QUERY... --store STORE --format FORMAT` (asserting success).
+pub fn query_store(store: &Path, query: &[&str], format: &str) -> String {
+    let store = path_str(store);
+    let mut args = vec!["query"];
+    args.extend_from_slice(query);
+    args.extend(["--store", &store, "--format", format]);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+}
+
 /// The store as N-Quads (`export rdf`); empty if there is no store.
 pub fn nquads(store: &Path) -> String {
     if !store.exists() {
