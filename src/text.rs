@@ -158,21 +158,11 @@ impl Words {
 /// allocation).
 #[inline]
 fn lower_if_differs(text: &str) -> String {
-    // one pass without early exit over the (short) token: any upper-case ASCII letter, any
-    // non-ASCII byte
-    let (mut upper, mut wide) = (false, false);
-    for &b in text.as_bytes() {
-        upper |= b.is_ascii_uppercase();
-        wide |= !b.is_ascii();
+    if text.is_ascii() {
+        lower_ascii_if_differs(text)
+    } else {
+        lower_wide(text)
     }
-    if !wide {
-        return if upper {
-            text.to_ascii_lowercase()
-        } else {
-            String::new()
-        };
-    }
-    lower_wide(text)
 }
 
 /// `lower_if_differs` for ASCII text.
@@ -231,25 +221,16 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
-/// The ASCII bytes that are word characters (`is_word_char`): letters, digits, '_'.
-const ASCII_WORD: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 128 {
-        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
-        b += 1;
-    }
-    t
-};
-
-/// `ASCII_WORD` as classes for a scan that also notes upper case: 0 not a word byte, 1 a word
-/// byte, 3 an upper-case letter.
+/// The ASCII bytes that are word characters (`is_word_char`: letters, digits, '_') as classes
+/// for a scan that also notes upper case: 0 not a word byte, 1 a word byte, 3 an upper-case
+/// letter.
 const ASCII_WORD_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
     while b < 128 {
-        if ASCII_WORD[b] {
-            t[b] = if (b as u8).is_ascii_uppercase() { 3 } else { 1 };
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            t[b] = if c.is_ascii_uppercase() { 3 } else { 1 };
         }
         b += 1;
     }
@@ -270,7 +251,7 @@ const ASCII_SPACE: [bool; 128] = {
 #[inline]
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
-        ASCII_WORD[c as usize]
+        ASCII_WORD_CLASS[c as usize] != 0
     } else {
         c.is_alphanumeric()
     }
