@@ -554,7 +554,8 @@ impl<'a> Recognizer<'a> {
                     return Some(Some(ai));
                 }
             }
-            if !matches!(t.lower(), "and" | "or" | ",") {
+            // adjectives are coordinated as lists are (`[lists]` in cues.toml)
+            if !(t.text == "," || self.low(t, cue::CONJUNCTION)) {
                 return None;
             }
             // the next adjective ("and Mexican")
