@@ -342,22 +342,6 @@ pub fn find_money(toks: &[Token], cues: &MoneyCues) -> Vec<Money> {
     let mut out = Vec::new();
     let n = toks.len();
     let mut i = 0;
-    // symbols are short: longer tokens need no lookup
-    let longest_symbol = cues.symbols.keys().map(|k| k.len()).max().unwrap_or(0);
-    // and begin with few bytes: tokens beginning with another need no lookup
-    let mut first = [false; 256];
-    for k in cues.symbols.keys() {
-        if let Some(&b) = k.as_bytes().first() {
-            first[b as usize] = true;
-        }
-    }
-    let maybe_symbol = |t: &Token| {
-        t.text.len() <= longest_symbol
-            && t.text
-                .as_bytes()
-                .first()
-                .is_some_and(|&b| first[b as usize])
-    };
     while i < n {
         // symbol or code before: "$450 million", "US$ 5", "USD 10"
         let mut sym_len = 0;
@@ -366,7 +350,8 @@ pub fn find_money(toks: &[Token], cues: &MoneyCues) -> Vec<Money> {
         {
             sym_len = 2;
             currency = Some("USD".to_string());
-        } else if let Some(c) = maybe_symbol(&toks[i])
+        } else if let Some(c) = cues
+            .may_be_symbol(&toks[i].text)
             .then(|| cues.symbols.get(&*toks[i].text))
             .flatten()
         {

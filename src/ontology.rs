@@ -456,6 +456,40 @@ pub struct MoneyCues {
     pub symbols: HashMap<String, String>,
     /// Word after a number -> ISO 4217 ("dollars" = "USD").
     pub words: HashMap<String, String>,
+    /// What a token must look like to be one of `symbols`, worked out on first use.
+    #[serde(skip)]
+    symbol_shape: std::sync::OnceLock<SymbolShape>,
+}
+
+/// The length of the longest money symbol and the bytes symbols begin with: a token longer, or
+/// beginning with another byte, needs no lookup.
+#[derive(Debug, Clone)]
+struct SymbolShape {
+    longest: usize,
+    first: [bool; 256],
+}
+
+impl MoneyCues {
+    /// Whether `text` may be one of `symbols` (a cheap test before the lookup).
+    pub fn may_be_symbol(&self, text: &str) -> bool {
+        let shape = self.symbol_shape.get_or_init(|| {
+            let mut first = [false; 256];
+            for k in self.symbols.keys() {
+                if let Some(&b) = k.as_bytes().first() {
+                    first[b as usize] = true;
+                }
+            }
+            SymbolShape {
+                longest: self.symbols.keys().map(|k| k.len()).max().unwrap_or(0),
+                first,
+            }
+        });
+        text.len() <= shape.longest
+            && text
+                .as_bytes()
+                .first()
+                .is_some_and(|&b| shape.first[b as usize])
+    }
 }
 
 impl Cues {
